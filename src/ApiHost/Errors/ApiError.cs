@@ -1,0 +1,41 @@
+namespace Tollgate.ApiHost.Errors;
+
+/// <summary>
+/// The error codes clients switch on (api.md, Conventions). Every failure leaves the host as problem+json with
+/// <c>code</c> and <c>details</c>, built in one place: <see cref="ProblemDetailsSetup"/>.
+/// </summary>
+internal sealed record ApiError(int Status, string Code, string Title)
+{
+    public static readonly ApiError ValidationFailed = new(400, "VALIDATION_FAILED", "Validation failed");
+    public static readonly ApiError Unauthorized = new(401, "UNAUTHORIZED", "Unauthorized");
+    public static readonly ApiError Forbidden = new(403, "FORBIDDEN", "Forbidden");
+    public static readonly ApiError NotFound = new(404, "NOT_FOUND", "Not found");
+    public static readonly ApiError MethodNotAllowed = new(405, "METHOD_NOT_ALLOWED", "Method not allowed");
+    public static readonly ApiError PayloadTooLarge = new(413, "PAYLOAD_TOO_LARGE", "Payload too large");
+    public static readonly ApiError RateLimited = new(429, "RATE_LIMITED", "Too many requests");
+    public static readonly ApiError Internal = new(500, "INTERNAL_ERROR", "Internal error");
+    public static readonly ApiError Unavailable = new(503, "UNAVAILABLE", "Service unavailable");
+
+    private static readonly Dictionary<int, ApiError> ByStatus = new[]
+    {
+        ValidationFailed, Unauthorized, Forbidden, NotFound, MethodNotAllowed, PayloadTooLarge, RateLimited, Internal, Unavailable,
+    }.ToDictionary(e => e.Status);
+
+    /// <summary>The generic error for a status produced by the framework (an unmatched route, a body too large).</summary>
+    public static ApiError ForStatus(int status) =>
+        ByStatus.TryGetValue(status, out var error) ? error : new ApiError(status, $"HTTP_{status}", "Error");
+
+    public string Type => "urn:tollgate:error:" + Code.ToLowerInvariant().Replace('_', '-');
+
+    /// <summary>This error as an HTTP result.</summary>
+    public IResult ToResult(string message, IReadOnlyDictionary<string, object?>? details = null) => Results.Problem(
+        statusCode: Status,
+        title: Title,
+        type: Type,
+        extensions: new Dictionary<string, object?>
+        {
+            ["code"] = Code,
+            ["message"] = message,
+            ["details"] = details ?? new Dictionary<string, object?>(),
+        });
+}

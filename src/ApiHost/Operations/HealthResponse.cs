@@ -1,0 +1,4 @@
+namespace Tollgate.ApiHost.Operations;
+
+/// <summary>The answer of <c>/healthz</c>.</summary>
+internal sealed record HealthResponse(string Status);

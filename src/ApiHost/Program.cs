@@ -1,0 +1,21 @@
+using Tollgate.ApiHost;
+using Tollgate.ApiHost.Errors;
+using Tollgate.ApiHost.Operations;
+using Tollgate.Grains;
+using Tollgate.Runtime.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ApiLimits.MaxRequestBodyBytes);
+builder.Services.AddTollgateProblemDetails();
+builder.Services.AddOpenApi();
+builder.Services.AddSilo().AddTollgateGrains();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapOpenApi();
+app.MapOperationsApi();
+app.Run();
+
+/// <summary>The entry point, visible to functional tests (<c>WebApplicationFactory&lt;Program&gt;</c>).</summary>
+public partial class Program;

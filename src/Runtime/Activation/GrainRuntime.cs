@@ -1,0 +1,150 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Tollgate.Runtime;
+
+/// <summary>
+/// The silo's grain runtime: hands out references, routes each call to its activation (creating it on first
+/// use), applies the call timeout, collects idle activations and deactivates everything on shutdown.
+/// </summary>
+public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _collector;
+
+    internal GrainRuntime(IServiceProvider services, GrainClassRegistry grainClasses, IOptions<GrainRuntimeOptions> options, ILogger<GrainRuntime> logger)
+    {
+        Services = services;
+        GrainClasses = grainClasses;
+        Options = options.Value;
+        Logger = logger;
+    }
+
+    /// <summary>True between <see cref="Start"/> and the beginning of <see cref="StopAsync"/>.</summary>
+    public bool IsStarted => _collector is not null && !_stopping.IsCancellationRequested;
+
+    /// <summary>How many activations this silo holds.</summary>
+    public int ActivationCount => Catalog.Count;
+
+    internal GrainRuntimeOptions Options { get; }
+
+    internal IServiceProvider Services { get; }
+
+    internal GrainClassRegistry GrainClasses { get; }
+
+    internal ILogger Logger { get; }
+
+    internal Catalog Catalog { get; } = new();
+
+    public TGrain GetGrain<TGrain>(string key) where TGrain : IGrainWithStringKey
+    {
+        var registration = GrainInterfaceRegistry.Get(typeof(TGrain));
+        return (TGrain)registration.Factory(new GrainId(registration.TypeName, key), this);
+    }
+
+    /// <summary>True when <paramref name="grainId"/> has an activation in this silo.</summary>
+    public bool IsActive(GrainId grainId) => Catalog.TryGet(grainId, out _);
+
+    public Task<TResult> InvokeAsync<TResult>(GrainReference target, GrainRequest<TResult> request)
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return Task.FromException<TResult>(new GrainShutdownException(target.GrainId));
+        }
+
+        request.Target = target.GrainId;
+        request.Chain = CallChain.Current;
+        Task<TResult> task;
+        try
+        {
+            task = Catalog.GetOrCreate(this, target.GrainId).Submit(request);
+        }
+        catch (Exception exception)
+        {
+            return Task.FromException<TResult>(exception);
+        }
+
+        return task.IsCompleted ? task : WithTimeoutAsync(task, request);
+    }
+
+    /// <summary>Starts idle collection.</summary>
+    public void Start() => _collector ??= CollectIdleAsync(_stopping.Token);
+
+    /// <summary>Refuses new calls, lets running turns finish, and deactivates every activation (bounded).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_collector is not null)
+        {
+            await _collector.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(Options.DeactivationTimeout);
+        while (Catalog.Count > 0 && !bound.IsCancellationRequested)
+        {
+            foreach (var activation in Catalog.Activations)
+            {
+                activation.TryDeactivate(DeactivationReason.ShuttingDown);
+            }
+
+            await Task.Delay(10, CancellationToken.None);
+        }
+
+        if (Catalog.Count > 0)
+        {
+            Logger.LogWarning("{Count} activations were still busy when shutdown's bound of {Bound} ran out", Catalog.Count, Options.DeactivationTimeout);
+        }
+    }
+
+    /// <summary>Sends a call that waited on a dropped activation to the grain's next activation.</summary>
+    internal void Reroute(GrainRequest request)
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            request.Fail(new GrainShutdownException(request.Target));
+            return;
+        }
+
+        try
+        {
+            Catalog.GetOrCreate(this, request.Target).Resubmit(request);
+        }
+        catch (Exception exception)
+        {
+            request.Fail(exception);
+        }
+    }
+
+    private async Task<TResult> WithTimeoutAsync<TResult>(Task<TResult> task, GrainRequest request)
+    {
+        try
+        {
+            return await task.WaitAsync(Options.ResponseTimeout);
+        }
+        catch (TimeoutException) when (!task.IsCompleted)
+        {
+            throw new GrainCallTimeoutException(request.Target, request.MethodName, Options.ResponseTimeout);
+        }
+    }
+
+    private async Task CollectIdleAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Options.CollectionQuantum);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                var idleSince = Environment.TickCount64 - (long)Options.CollectionAge.TotalMilliseconds;
+                foreach (var activation in Catalog.Activations)
+                {
+                    activation.TryDeactivate(DeactivationReason.IdleCollection, idleSince);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+}

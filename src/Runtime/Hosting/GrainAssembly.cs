@@ -1,0 +1,6 @@
+using System.Reflection;
+
+namespace Tollgate.Runtime.Hosting;
+
+/// <summary>An assembly whose grain classes the silo hosts.</summary>
+public sealed record GrainAssembly(Assembly Assembly);

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tollgate.Runtime.Postgres;
+
+namespace Tollgate.Runtime.Hosting;
+
+/// <summary>Registers a silo: the grain runtime, its storage and its database.</summary>
+public static class SiloServiceCollectionExtensions
+{
+    /// <summary>
+    /// The grain runtime with PostgreSQL storage (options from sections <c>Runtime</c> and <c>Database</c> and
+    /// <c>ConnectionStrings:Tollgate</c>, validated at start-up) and the runtime's own migrations.
+    /// </summary>
+    public static IServiceCollection AddSilo(this IServiceCollection services)
+    {
+        services.AddOptions<GrainRuntimeOptions>().BindConfiguration(GrainRuntimeOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.CollectionAge > o.CollectionQuantum, "Runtime:CollectionAge must be longer than Runtime:CollectionQuantum.")
+            .ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
+            .PostConfigure<IConfiguration>((options, configuration) =>
+                options.ConnectionString = configuration.GetConnectionString("Tollgate") is { Length: > 0 } configured ? configured : options.ConnectionString)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddMigrations(new EmbeddedMigrations(typeof(GrainRuntime).Assembly, "runtime"));
+        services.TryAddSingleton(sp =>
+        {
+            var registry = new GrainClassRegistry();
+            foreach (var grainAssembly in sp.GetServices<GrainAssembly>())
+            {
+                registry.AddAssembly(grainAssembly.Assembly);
+            }
+
+            return registry;
+        });
+        services.TryAddSingleton<StateTableRegistry>();
+        services.TryAddSingleton<PostgresDatabase>();
+        services.TryAddSingleton<IGrainStorage, PostgresGrainStorage>();
+        services.TryAddSingleton(sp => new GrainRuntime(
+            sp, sp.GetRequiredService<GrainClassRegistry>(), sp.GetRequiredService<IOptions<GrainRuntimeOptions>>(), sp.GetRequiredService<ILogger<GrainRuntime>>()));
+        services.TryAddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainRuntime>());
+        services.TryAddTransient(typeof(IPersistentState<>), typeof(PersistentState<>));
+        services.TryAddSingleton<SiloReadiness>();
+        services.AddHostedService<SiloHostedService>();
+        return services;
+    }
+
+    /// <summary>Hosts the grain classes of <paramref name="assembly"/>.</summary>
+    public static IServiceCollection AddGrains(this IServiceCollection services, System.Reflection.Assembly assembly) =>
+        services.AddSingleton(new GrainAssembly(assembly));
+
+    /// <summary>Stores <typeparamref name="TState"/> in <paramref name="table"/>.</summary>
+    public static IServiceCollection AddGrainState<TState>(this IServiceCollection services, StateTable<TState> table) where TState : class =>
+        services.AddSingleton<StateTable>(table);
+
+    /// <summary>Applies <paramref name="source"/>'s migrations at start-up.</summary>
+    public static IServiceCollection AddMigrations(this IServiceCollection services, IMigrationSource source) =>
+        services.AddSingleton(source);
+
+    /// <summary>Keeps grain state in process memory instead of PostgreSQL (no database is started).</summary>
+    public static IServiceCollection UseInMemoryGrainStorage(this IServiceCollection services) =>
+        services.Replace(ServiceDescriptor.Singleton<IGrainStorage, InMemoryGrainStorage>());
+}

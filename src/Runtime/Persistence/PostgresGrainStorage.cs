@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using Npgsql;
+using Tollgate.Runtime.Postgres;
+
+namespace Tollgate.Runtime;
+
+/// <summary>
+/// Grain states in their own PostgreSQL tables. The first write inserts through the primary key with
+/// <c>ON CONFLICT DO NOTHING</c>, later writes are <c>UPDATE … WHERE version = @expected</c>; a write that
+/// changes no row is a conflict and throws <see cref="InconsistentStateException"/>.
+/// </summary>
+public sealed class PostgresGrainStorage(PostgresDatabase database, StateTableRegistry tables) : IGrainStorage
+{
+    private readonly ConcurrentDictionary<StateTable, StateSql> _sql = new();
+
+    public async Task<StoredState<TState>?> ReadAsync<TState>(string key, CancellationToken cancellationToken = default) where TState : class
+    {
+        var (table, sql, keys) = Resolve<TState>(key);
+        await using var command = database.DataSource.CreateCommand(sql.Select);
+        AddKeys(command, keys);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new StoredState<TState>(table.Read(new ReaderRow<TState>(table, reader)), reader.GetInt64(0));
+    }
+
+    public async Task<long> WriteAsync<TState>(string key, TState state, long expectedVersion, CancellationToken cancellationToken = default) where TState : class
+    {
+        var (table, sql, keys) = Resolve<TState>(key);
+        await using var command = database.DataSource.CreateCommand(expectedVersion == 0 ? sql.Insert : sql.Update);
+        AddKeys(command, keys);
+        foreach (var column in table.Columns)
+        {
+            command.Parameters.Add(column.Parameter(state));
+        }
+
+        if (expectedVersion != 0)
+        {
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
+        }
+
+        if (await command.ExecuteScalarAsync(cancellationToken) is long version)
+        {
+            return version;
+        }
+
+        throw await ConflictAsync(table, sql, keys, key, expectedVersion, cancellationToken);
+    }
+
+    public async Task ClearAsync<TState>(string key, long expectedVersion, CancellationToken cancellationToken = default) where TState : class
+    {
+        var (table, sql, keys) = Resolve<TState>(key);
+        await using var command = database.DataSource.CreateCommand(sql.Delete);
+        AddKeys(command, keys);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0 && expectedVersion != 0)
+        {
+            throw await ConflictAsync(table, sql, keys, key, expectedVersion, cancellationToken);
+        }
+    }
+
+    private (StateTable<TState> Table, StateSql Sql, string[] Keys) Resolve<TState>(string key) where TState : class
+    {
+        var table = tables.Get<TState>();
+        return (table, _sql.GetOrAdd(table, static t => new StateSql(t)), table.SplitKey(key));
+    }
+
+    private static void AddKeys(NpgsqlCommand command, string[] keys)
+    {
+        foreach (var key in keys)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        }
+    }
+
+    private async Task<InconsistentStateException> ConflictAsync(StateTable table, StateSql sql, string[] keys, string key, long expected, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand(sql.Version);
+        AddKeys(command, keys);
+        var stored = await command.ExecuteScalarAsync(cancellationToken) as long?;
+        return new InconsistentStateException(table.StateType.Name, key, expected, stored);
+    }
+
+    private sealed class ReaderRow<TState>(StateTable<TState> table, NpgsqlDataReader reader) : StateRow where TState : class
+    {
+        public override T Get<T>(string column)
+        {
+            var ordinal = table.Ordinal(column) + 1;
+            return reader.IsDBNull(ordinal) ? default! : reader.GetFieldValue<T>(ordinal);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+
+namespace Tollgate.Runtime;
+
+/// <summary>
+/// Where a state type lives: a relational table with typed columns (so operators can query it), key columns
+/// taken from the grain key, and an integer <c>version</c> column. The DDL is a versioned migration.
+/// </summary>
+public abstract partial class StateTable
+{
+    private protected StateTable(string name, Type stateType)
+    {
+        Name = CheckIdentifier(name);
+        StateType = stateType;
+    }
+
+    public string Name { get; }
+
+    public Type StateType { get; }
+
+    /// <summary>Columns that hold the grain key; a key with several columns is split on '/'.</summary>
+    public IReadOnlyList<string> KeyColumns { get; private protected set; } = ["id"];
+
+    /// <summary>The data columns, in order.</summary>
+    public abstract IReadOnlyList<string> ColumnNames { get; }
+
+    /// <summary>The key column values for <paramref name="key"/>; throws a clear error when it does not fit.</summary>
+    public string[] SplitKey(string key)
+    {
+        GrainId.ValidateKey(key);
+        if (KeyColumns.Count == 1)
+        {
+            return [key];
+        }
+
+        var parts = key.Split('/');
+        if (parts.Length != KeyColumns.Count || parts.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException(
+                $"A {StateType.Name} key has {KeyColumns.Count} non-empty parts separated by '/' ({string.Join(", ", KeyColumns)}); got '{key}'.",
+                nameof(key));
+        }
+
+        return parts;
+    }
+
+    private protected static string CheckIdentifier(string identifier) => IdentifierPattern().IsMatch(identifier)
+        ? identifier
+        : throw new ArgumentException($"'{identifier}' is not a valid table or column name (lower case letters, digits, '_').", nameof(identifier));
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex IdentifierPattern();
+}

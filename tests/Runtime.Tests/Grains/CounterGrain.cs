@@ -1,0 +1,37 @@
+namespace Tollgate.Runtime.Tests.Grains;
+
+public sealed class CounterGrain(IPersistentState<CounterState> state, ActivationLog log) : Grain, ICounterGrain
+{
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        log.Activated(GrainKey);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        log.Deactivated(GrainKey, reason);
+        return Task.CompletedTask;
+    }
+
+    public async Task<long> AddAsync(long delta)
+    {
+        state.State = state.State with { Value = state.State.Value + delta };
+        await state.WriteAsync();
+        return state.State.Value;
+    }
+
+    public Task<long> GetAsync() => Task.FromResult(state.State.Value);
+
+    public async Task SetLabelAsync(string? label)
+    {
+        state.State = state.State with { Label = label };
+        await state.WriteAsync();
+    }
+
+    public Task<string?> GetLabelAsync() => Task.FromResult(state.State.Label);
+
+    public Task ClearAsync() => state.ClearAsync();
+
+    public ValueTask<long> VersionAsync() => ValueTask.FromResult(state.Version);
+}
