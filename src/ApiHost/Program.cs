@@ -15,7 +15,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapOpenApi();
 app.MapOperationsApi();
-app.Run();
+return await app.RunUntilStartupFailsAsync();
 
 /// <summary>The entry point, visible to functional tests (<c>WebApplicationFactory&lt;Program&gt;</c>).</summary>
 public partial class Program;

@@ -4,4 +4,4 @@ using Tollgate.Runtime.Hosting;
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.Services.AddSilo().AddTollgateGrains();
-await builder.Build().RunAsync();
+return await builder.Build().RunUntilStartupFailsAsync();
