@@ -61,6 +61,7 @@ public sealed class DefaultRunTests : IDisposable
         Assert.NotEqual(0, exitCode);
         Assert.Contains(missing, host.Output);
         Assert.Contains("initdb", host.Output);
+        Assert.Contains("ConnectionStrings:Tollgate", host.Output);
         Assert.DoesNotContain("Unhandled exception", host.Output);
     }
 

@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Warning, "Removing {PidFile}: the server it names has exited")]
     public static partial void RemovingStalePidFile(ILogger logger, string pidFile);
+
+    [LoggerMessage(12, LogLevel.Warning, "The last initialisation of {DataDirectory} did not finish; emptying the folder and starting over")]
+    public static partial void RestartingInterruptedInit(ILogger logger, string dataDirectory);
 }

@@ -50,7 +50,15 @@ internal static class PasswordFile
         string password, ServerAccount account, string dataDirectory, CancellationToken cancellationToken)
     {
         var parent = Path.GetDirectoryName(dataDirectory)!;
-        var folder = Path.Combine(parent, $".{Path.GetFileName(dataDirectory)}.init-{Guid.NewGuid():N}");
+        var prefix = $".{Path.GetFileName(dataDirectory)}.init-";
+
+        // A process killed during initdb leaves its copy of the password behind; we hold the lock, so none is in use.
+        foreach (var stale in Directory.EnumerateDirectories(parent, prefix + "*"))
+        {
+            Directory.Delete(stale, recursive: true);
+        }
+
+        var folder = Path.Combine(parent, prefix + Guid.NewGuid().ToString("N"));
         PrivateFiles.CreateDirectory(folder);
         var file = Path.Combine(folder, "pwfile");
         try

@@ -40,9 +40,10 @@ internal sealed partial class PostgresBinaries
             if (!HasServerPrograms(directory))
             {
                 throw new EmbeddedPostgresException(
-                    $"The configured PostgreSQL BinDirectory {directory} does not contain initdb and pg_ctl. " +
-                    "Point it at the folder holding the server programs (on Debian/Ubuntu /usr/lib/postgresql/<version>/bin) " +
-                    "or leave it unset to discover them.");
+                    $"The configured PostgreSQL programs folder (Database:PostgresBinDirectory) {directory} does not contain " +
+                    "initdb and pg_ctl. Point it at the folder holding the server programs (on Debian/Ubuntu " +
+                    "/usr/lib/postgresql/<version>/bin), leave it unset to discover them, or configure a connection string " +
+                    "(ConnectionStrings:Tollgate) to use an existing server.");
             }
 
             var binaries = await DescribeAsync(directory, cancellationToken).ConfigureAwait(false);

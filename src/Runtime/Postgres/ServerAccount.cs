@@ -10,6 +10,11 @@ internal sealed class ServerAccount
 {
     private const string PostgresUser = "postgres";
 
+    // Found by full path first: /usr/sbin is often missing from the PATH of services and containers.
+    private static readonly Lazy<string> RunUser = new(() =>
+        new[] { "/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser", "/bin/runuser" }.FirstOrDefault(File.Exists)
+        ?? "runuser");
+
     private ServerAccount(bool isRoot) => IsRoot = isRoot;
 
     public bool IsRoot { get; }
@@ -26,7 +31,7 @@ internal sealed class ServerAccount
         }
 
         string[] wrapped = ["-u", PostgresUser, "--", program, .. arguments];
-        return ProcessRunner.RunAsync("runuser", wrapped, cancellationToken, throwOnError);
+        return ProcessRunner.RunAsync(RunUser.Value, wrapped, cancellationToken, throwOnError);
     }
 
     /// <summary>Fails early with advice when root has no postgres user to hand the server to.</summary>
@@ -76,7 +81,8 @@ internal sealed class ServerAccount
             return;
         }
 
-        var blocking = FindUnsearchableAncestor(directory) ?? directory;
+        var parent = Path.GetDirectoryName(directory) ?? directory;
+        var blocking = FindUnsearchableAncestor(parent) ?? parent;
         throw new EmbeddedPostgresException(
             $"The private PostgreSQL server runs as the '{PostgresUser}' user, which cannot reach {directory} because " +
             $"{blocking} is not searchable by other users. Choose a Database:DataDirectory outside it " +
@@ -84,6 +90,7 @@ internal sealed class ServerAccount
             "or configure a connection string (ConnectionStrings:Tollgate).");
     }
 
+    /// <summary>The outermost folder on the way to <paramref name="directory"/> that others may not pass through.</summary>
     private static string? FindUnsearchableAncestor(string directory)
     {
         var chain = new List<string>();
@@ -93,8 +100,7 @@ internal sealed class ServerAccount
         }
 
         chain.Reverse();
-        return chain.FirstOrDefault(dir =>
-            Directory.Exists(dir) && !PrivateFiles.IsSearchableByOthers(dir));
+        return chain.FirstOrDefault(dir => Directory.Exists(dir) && !PrivateFiles.IsSearchableByOthers(dir));
     }
 
     private static bool DetectRoot()

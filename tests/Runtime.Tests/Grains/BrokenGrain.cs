@@ -10,10 +10,3 @@ public sealed class BrokenGrain(ActivationLog log) : Grain, IBrokenGrain
 
     public Task<int> CallAsync() => Task.FromResult(1);
 }
-
-public sealed record UnregisteredState(int Value);
-
-public sealed class UnstoredGrain(IPersistentState<UnregisteredState> state) : Grain, IUnstoredGrain
-{
-    public Task<int> CallAsync() => Task.FromResult(state.State.Value);
-}

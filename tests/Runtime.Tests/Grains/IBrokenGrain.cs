@@ -1,17 +1,7 @@
 namespace Tollgate.Runtime.Tests.Grains;
 
-/// <summary>Grains that cannot activate, for error tests.</summary>
+/// <summary>A grain whose activation always fails.</summary>
 public interface IBrokenGrain : IGrainWithStringKey
-{
-    Task<int> CallAsync();
-}
-
-public interface IUnstoredGrain : IGrainWithStringKey
-{
-    Task<int> CallAsync();
-}
-
-public interface IUnimplementedGrain : IGrainWithStringKey
 {
     Task<int> CallAsync();
 }

@@ -1,0 +1,3 @@
+namespace Tollgate.Runtime.Tests.Grains;
+
+public sealed record UnregisteredState(int Value);
