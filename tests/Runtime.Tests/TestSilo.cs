@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,7 +17,11 @@ public sealed class TestSilo : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private TestSilo(IHost host) => _host = host;
+    private TestSilo(IHost host, IPEndPoint? endpoint)
+    {
+        _host = host;
+        Endpoint = endpoint;
+    }
 
     public GrainRuntime Runtime => _host.Services.GetRequiredService<GrainRuntime>();
 
@@ -24,16 +31,50 @@ public sealed class TestSilo : IAsyncDisposable
 
     public IGrainStorage Storage => _host.Services.GetRequiredService<IGrainStorage>();
 
-    public static async Task<TestSilo> StartAsync(PostgresFixture postgres, IDictionary<string, string?>? settings = null, bool inMemory = false)
+    /// <summary>Where the silo accepts remote calls, when started with <c>listen: true</c>.</summary>
+    public IPEndPoint? Endpoint { get; }
+
+    public static async Task<TestSilo> StartAsync(PostgresFixture postgres, IDictionary<string, string?>? settings = null, bool inMemory = false, bool listen = false)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?> { ["ConnectionStrings:Tollgate"] = postgres.ConnectionString };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            ["ConnectionStrings:Tollgate"] = postgres.ConnectionString,
-        });
-        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSilo()
+            configuration[key] = value;
+        }
+
+        IPEndPoint? endpoint = null;
+        IHost host;
+        if (listen)
+        {
+            endpoint = new IPEndPoint(IPAddress.Loopback, FreePort());
+            var web = WebApplication.CreateSlimBuilder();
+            web.Configuration.AddInMemoryCollection(configuration);
+            web.WebHost.UseSiloEndpoint(endpoint);
+            Configure(web.Services, web.Logging, inMemory);
+            host = web.Build();
+        }
+        else
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.Configuration.AddInMemoryCollection(configuration);
+            Configure(builder.Services, builder.Logging, inMemory);
+            host = builder.Build();
+        }
+
+        await host.StartAsync();
+        return new TestSilo(host, endpoint);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+
+    private static void Configure(IServiceCollection services, ILoggingBuilder logging, bool inMemory)
+    {
+        logging.SetMinimumLevel(LogLevel.Warning);
+        services.AddSilo()
             .AddGrains(typeof(TestSilo).Assembly)
             .AddGrainState(CounterState.Table)
             .AddGrainState(PairState.Table)
@@ -41,17 +82,14 @@ public sealed class TestSilo : IAsyncDisposable
             .AddSingleton<ActivationLog>();
         if (inMemory)
         {
-            builder.Services.UseInMemoryGrainStorage();
+            services.UseInMemoryGrainStorage();
         }
-
-        var host = builder.Build();
-        await host.StartAsync();
-        return new TestSilo(host);
     }
 
-    public async ValueTask DisposeAsync()
+    private static int FreePort()
     {
-        await _host.StopAsync();
-        _host.Dispose();
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,0 +1,17 @@
+namespace Tollgate.Runtime.Transport;
+
+/// <summary>What a frame carries.</summary>
+internal enum FrameKind : byte
+{
+    /// <summary>A grain call: target, method, JSON arguments.</summary>
+    Request = 1,
+
+    /// <summary>A call's JSON result.</summary>
+    Response = 2,
+
+    /// <summary>A call's failure: JSON <see cref="WireError"/>.</summary>
+    Error = 3,
+
+    /// <summary>The silo is stopping: send no new calls on this connection; calls already sent are answered.</summary>
+    GoAway = 4,
+}
