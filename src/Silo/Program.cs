@@ -7,5 +7,5 @@ using Tollgate.Runtime.Hosting;
 var builder = WebApplication.CreateSlimBuilder(args);
 var endpoint = builder.Configuration.GetSection(SiloEndpointOptions.Section).Get<SiloEndpointOptions>() ?? new SiloEndpointOptions();
 builder.WebHost.UseSiloEndpoint(new IPEndPoint(IPAddress.Parse(endpoint.Address), endpoint.Port));
-builder.Services.AddSilo().AddTollgateGrains();
+builder.Services.AddSilo().AddClusterMembership().AddTollgateGrains();
 return await builder.Build().RunUntilStartupFailsAsync();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tollgate.Runtime.Hosting;
+using Tollgate.Runtime.Membership;
 using Tollgate.Runtime.Postgres;
 using Tollgate.Runtime.Tests.Grains;
 using Tollgate.Testing;
@@ -16,6 +17,7 @@ namespace Tollgate.Runtime.Tests;
 public sealed class TestSilo : IAsyncDisposable
 {
     private readonly IHost _host;
+    private bool _killed;
 
     private TestSilo(IHost host, IPEndPoint? endpoint)
     {
@@ -34,7 +36,34 @@ public sealed class TestSilo : IAsyncDisposable
     /// <summary>Where the silo accepts remote calls, when started with <c>listen: true</c>.</summary>
     public IPEndPoint? Endpoint { get; }
 
-    public static async Task<TestSilo> StartAsync(PostgresFixture postgres, IDictionary<string, string?>? settings = null, bool inMemory = false, bool listen = false)
+    public IServiceProvider ServiceProvider => _host.Services;
+
+    public MembershipService Membership => _host.Services.GetRequiredService<MembershipService>();
+
+    /// <summary>Signalled when the silo stops itself (for example after reading that it was declared dead).</summary>
+    public CancellationToken Stopping => _host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+
+    /// <summary>A cluster member with test failure-detection settings, on <paramref name="network"/>.</summary>
+    public static Task<TestSilo> StartMemberAsync(PostgresFixture postgres, string clusterId, INetworkFilter? network = null, IDictionary<string, string?>? settings = null)
+    {
+        var cluster = new Dictionary<string, string?>
+        {
+            ["Cluster:ClusterId"] = clusterId,
+            ["Cluster:ProbePeriod"] = "00:00:00.200",
+            ["Cluster:ProbeTimeout"] = "00:00:00.300",
+            ["Cluster:MissedProbesLimit"] = "3",
+            ["Cluster:RefreshPeriod"] = "00:00:00.300",
+            ["Cluster:IAmAlivePeriod"] = "00:00:00.500",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            cluster[key] = value;
+        }
+
+        return StartAsync(postgres, cluster, listen: true, network: network ?? new OpenNetworkForTests());
+    }
+
+    public static async Task<TestSilo> StartAsync(PostgresFixture postgres, IDictionary<string, string?>? settings = null, bool inMemory = false, bool listen = false, INetworkFilter? network = null)
     {
         var configuration = new Dictionary<string, string?> { ["ConnectionStrings:Tollgate"] = postgres.ConnectionString };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -47,10 +76,16 @@ public sealed class TestSilo : IAsyncDisposable
         if (listen)
         {
             endpoint = new IPEndPoint(IPAddress.Loopback, FreePort());
+            configuration["Silo:Address"] = endpoint.Address.ToString();
+            configuration["Silo:Port"] = endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var web = WebApplication.CreateSlimBuilder();
             web.Configuration.AddInMemoryCollection(configuration);
             web.WebHost.UseSiloEndpoint(endpoint);
             Configure(web.Services, web.Logging, inMemory);
+            if (network is not null)
+            {
+                web.Services.AddClusterMembership().AddSingleton(network);
+            }
             host = web.Build();
         }
         else
@@ -67,8 +102,20 @@ public sealed class TestSilo : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _host.StopAsync();
+        if (!_killed)
+        {
+            await _host.StopAsync();
+        }
+
         _host.Dispose();
+    }
+
+    /// <summary>Like kill -9 as far as the others can tell: no membership write, connections cut at once.</summary>
+    public async Task KillAsync()
+    {
+        _killed = true;
+        await Membership.AbandonAsync();
+        await _host.StopAsync(new CancellationToken(canceled: true));
     }
 
     private static void Configure(IServiceCollection services, ILoggingBuilder logging, bool inMemory)

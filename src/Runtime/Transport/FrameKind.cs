@@ -14,4 +14,10 @@ internal enum FrameKind : byte
 
     /// <summary>The silo is stopping: send no new calls on this connection; calls already sent are answered.</summary>
     GoAway = 4,
+
+    /// <summary>A liveness probe; answered at once with <see cref="Pong"/> under the same id.</summary>
+    Ping = 5,
+
+    /// <summary>The answer to <see cref="Ping"/>.</summary>
+    Pong = 6,
 }

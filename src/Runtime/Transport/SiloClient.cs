@@ -32,6 +32,19 @@ public sealed class SiloClient(EndPoint silo, TimeSpan responseTimeout) : IGrain
         return GrainRequest<TResult>.ReadResult(reply.Body, WireJson.Options);
     }
 
+    /// <summary>True when the silo answers a liveness probe within <paramref name="timeout"/>.</summary>
+    public async Task<bool> PingAsync(TimeSpan timeout)
+    {
+        try
+        {
+            return await (await ConnectAsync()).PingAsync(timeout);
+        }
+        catch (SiloUnavailableException)
+        {
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_connection is not null)

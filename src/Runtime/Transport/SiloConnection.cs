@@ -70,6 +70,20 @@ internal sealed class SiloConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>True when the silo answers a probe within <paramref name="timeout"/>.</summary>
+    public async Task<bool> PingAsync(TimeSpan timeout)
+    {
+        try
+        {
+            var reply = await CallAsync(id => FrameCodec.Reply(FrameKind.Ping, id, []), timeout, default, "ping");
+            return reply.Kind == FrameKind.Pong;
+        }
+        catch (GrainException)
+        {
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _closing.CancelAsync();

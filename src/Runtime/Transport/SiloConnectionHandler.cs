@@ -24,6 +24,11 @@ public sealed class SiloConnectionHandler(GrainRuntime runtime, IHostApplication
             {
                 _ = HandleAsync(channel!, frame, drain);
             }
+            else if (frame.Kind == FrameKind.Ping && runtime.IsStarted)
+            {
+                // Answered off the grain path: a probe measures the silo, not a busy grain.
+                _ = channel!.SendAsync(FrameCodec.Reply(FrameKind.Pong, frame.CallId, [])).AsTask();
+            }
         });
         await using (lifetime.ApplicationStopping.Register(() => _ = drain.StopAsync(channel)))
         {
