@@ -47,8 +47,17 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
 
     public Task<TResult> InvokeAsync<TResult>(GrainReference target, GrainRequest<TResult> request) => InvokeAsync(target.GrainId, request);
 
+    /// <summary>In cluster mode, sends calls for grains not active here to the silo that holds them.</summary>
+    internal GrainDirectory.ClusterRouter? Router { get; set; }
+
+    /// <summary>Runs <paramref name="request"/> here when the activation is here, else routes it.</summary>
+    internal Task<TResult> InvokeAsync<TResult>(GrainId target, GrainRequest<TResult> request) =>
+        Router is { } router && !Catalog.TryGet(target, out _) && !_stopping.IsCancellationRequested
+            ? router.RouteAsync(target, request)
+            : InvokeLocalAsync(target, request);
+
     /// <summary>Runs <paramref name="request"/> on this silo's activation of <paramref name="target"/>.</summary>
-    internal Task<TResult> InvokeAsync<TResult>(GrainId target, GrainRequest<TResult> request)
+    internal Task<TResult> InvokeLocalAsync<TResult>(GrainId target, GrainRequest<TResult> request)
     {
         if (_stopping.IsCancellationRequested)
         {

@@ -16,11 +16,17 @@ public abstract class GrainRequest
     /// <summary>The grain this request is for; set by the runtime.</summary>
     internal GrainId Target { get; set; }
 
+    /// <summary>How many times this call was forwarded between silos.</summary>
+    internal int Hops { get; set; }
+
     /// <summary>The call chain this request belongs to; set by the runtime.</summary>
     internal CallChain? Chain { get; set; }
 
     /// <summary>Runs a queued request and completes its caller's task.</summary>
     internal abstract Task RunQueuedAsync(object grain);
+
+    /// <summary>Completes a queued request by sending it to the silo that won the grain's registration.</summary>
+    internal abstract Task ForwardQueuedAsync(GrainDirectory.ClusterRouter router, Membership.SiloAddress silo);
 
     /// <summary>Fails a queued request that will never run.</summary>
     internal abstract void Fail(Exception exception);

@@ -32,6 +32,18 @@ public abstract class GrainRequest<TResult> : GrainRequest
 
     internal override void Fail(Exception exception) => _completion?.TrySetException(exception);
 
+    internal override async Task ForwardQueuedAsync(GrainDirectory.ClusterRouter router, Membership.SiloAddress silo)
+    {
+        try
+        {
+            _completion!.TrySetResult(await router.ForwardAsync(silo, Target, this));
+        }
+        catch (Exception exception)
+        {
+            _completion!.TrySetException(exception);
+        }
+    }
+
     internal override async Task<byte[]> InvokeForRemoteAsync(GrainRuntime runtime, GrainId target, JsonSerializerOptions options) =>
         JsonSerializer.SerializeToUtf8Bytes(await runtime.InvokeAsync(target, this), options);
 

@@ -26,6 +26,7 @@ internal sealed class SiloHostedService(GrainRuntime runtime, IGrainStorage stor
         runtime.Start();
         if (_membership is not null)
         {
+            _ = services.GetRequiredService<GrainDirectory.ClusterRouter>(); // attaches itself to the runtime
             var endpoint = services.GetRequiredService<IOptions<SiloEndpointOptions>>().Value;
             await _membership.JoinAsync(new SiloAddress(endpoint.Address, endpoint.Port, DateTime.UtcNow.Ticks), cancellationToken);
         }

@@ -63,6 +63,8 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton(sp => new PostgresMembershipTable(
             sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId));
         services.TryAddSingleton<MembershipService>();
+        services.TryAddSingleton<GrainDirectory.PostgresGrainDirectory>();
+        services.TryAddSingleton<GrainDirectory.ClusterRouter>();
         return services;
     }
 

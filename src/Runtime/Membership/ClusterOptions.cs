@@ -37,6 +37,9 @@ public sealed class ClusterOptions
     /// <summary>Dead rows older than this are deleted.</summary>
     public TimeSpan DefunctAge { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Where a grain with no activation is activated.</summary>
+    public GrainDirectory.PlacementStrategy Placement { get; set; } = GrainDirectory.PlacementStrategy.Hash;
+
     /// <summary>Peers probed by each silo, chosen as the next ones after it on the ordered ring.</summary>
     [Range(1, 100)]
     public int ProbedPeers { get; set; } = 10;

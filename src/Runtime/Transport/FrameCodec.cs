@@ -7,7 +7,7 @@ namespace Tollgate.Runtime.Transport;
 
 /// <summary>
 /// Length-prefixed frames: <c>[u32 length][u8 kind][i64 call id][body]</c>, length counting what follows it.
-/// A request body is <c>[u16 n][grain type][u16 n][key][u16 n][method][arguments as a JSON array]</c>.
+/// A request body is <c>[u16 n][grain type][u16 n][key][u16 n][method][u8 hops][arguments as a JSON array]</c>.
 /// </summary>
 internal static class FrameCodec
 {
@@ -21,6 +21,8 @@ internal static class FrameCodec
         WriteString(buffer, target.Type);
         WriteString(buffer, target.Key);
         WriteString(buffer, request.MethodName);
+        buffer.GetSpan(1)[0] = (byte)request.Hops;
+        buffer.Advance(1);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             request.WriteArguments(writer, options);
@@ -76,13 +78,18 @@ internal static class FrameCodec
     }
 
     /// <summary>The target, method and JSON arguments of a request body.</summary>
-    public static (GrainId Target, string Method, ReadOnlyMemory<byte> Arguments) ParseRequest(byte[] body)
+    public static (GrainId Target, string Method, int Hops, ReadOnlyMemory<byte> Arguments) ParseRequest(byte[] body)
     {
         var offset = 0;
         var type = ReadString(body, ref offset);
         var key = ReadString(body, ref offset);
         var method = ReadString(body, ref offset);
-        return (new GrainId(type, key), method, body.AsMemory(offset));
+        if (body.Length <= offset)
+        {
+            throw new InvalidDataException("A request frame ends inside its header.");
+        }
+
+        return (new GrainId(type, key), method, body[offset], body.AsMemory(offset + 1));
     }
 
     private static void WriteHeader(byte[] frame, FrameKind kind, long callId)

@@ -18,11 +18,14 @@ public sealed class SiloClient(EndPoint silo, TimeSpan responseTimeout) : IGrain
         return (TGrain)registration.Factory(new GrainId(registration.TypeName, key), this);
     }
 
-    public async Task<TResult> InvokeAsync<TResult>(GrainReference target, GrainRequest<TResult> request)
+    public Task<TResult> InvokeAsync<TResult>(GrainReference target, GrainRequest<TResult> request) => InvokeAsync(target.GrainId, request);
+
+    /// <summary>Sends <paramref name="request"/> for <paramref name="target"/> to this client's silo.</summary>
+    internal async Task<TResult> InvokeAsync<TResult>(GrainId target, GrainRequest<TResult> request)
     {
         var connection = await ConnectAsync();
         var reply = await connection.CallAsync(
-            id => FrameCodec.Request(id, target.GrainId, request, WireJson.Options), responseTimeout, target.GrainId, request.MethodName);
+            id => FrameCodec.Request(id, target, request, WireJson.Options), responseTimeout, target, request.MethodName);
         if (reply.Kind == FrameKind.Error)
         {
             var error = JsonSerializer.Deserialize<WireError>(reply.Body, WireJson.Options)!;

@@ -72,11 +72,13 @@ public sealed class SiloConnectionHandler(GrainRuntime runtime, IHostApplication
 
     private static (GrainId Target, GrainRequest Request) Decode(byte[] body)
     {
-        var (target, method, arguments) = FrameCodec.ParseRequest(body);
+        var (target, method, hops, arguments) = FrameCodec.ParseRequest(body);
         var read = GrainInterfaceRegistry.FindMethod(method)
             ?? throw new UnknownGrainTypeException($"No grain interface loaded in this silo has the method {method}.");
         var reader = new Utf8JsonReader(arguments.Span);
-        return (target, read(ref reader, WireJson.Options));
+        var request = read(ref reader, WireJson.Options);
+        request.Hops = hops;
+        return (target, request);
     }
 
     /// <summary>Counts a connection's calls in flight, and closes it once the silo stops and they are done.</summary>
