@@ -27,6 +27,8 @@ public sealed class MembershipService(
 
     public SiloAddress? Self { get; private set; }
 
+    public string ClusterId => _options.ClusterId;
+
     public MembershipSnapshot Snapshot => Volatile.Read(ref _snapshot);
 
     /// <summary>Raised after a newer snapshot was applied.</summary>
