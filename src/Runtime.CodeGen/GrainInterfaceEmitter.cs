@@ -99,6 +99,7 @@ internal static class GrainInterfaceEmitter
             .AppendLine($"        public {proxy}({Rt}.GrainId grainId, {Rt}.IGrainCallInvoker invoker) : base(grainId, invoker) {{ }}");
 
         var requests = new StringBuilder();
+        var methodRegistrations = new StringBuilder();
         for (var index = 0; index < methods.Count; index++)
         {
             var method = methods[index];
@@ -116,10 +117,11 @@ internal static class GrainInterfaceEmitter
             };
             sb.AppendLine($"        {method.ReturnType.ToDisplayString(FullName)} {owner}.{Escape(method.Name)}({parameters}) => {body};");
             EmitRequest(requests, requestName, owner, typeName, method, kind, resultType);
+            methodRegistrations.Append($" {Rt}.GrainInterfaceRegistry.RegisterMethod(\"{MethodName(typeName, method)}\", {requestName}.Read);");
         }
 
         sb.AppendLine("    }").AppendLine().Append(requests);
-        var registration = $"{Rt}.GrainInterfaceRegistry.Register<{interfaceName}>(\"{typeName}\", static (id, invoker) => new {proxy}(id, invoker));";
+        var registration = $"{Rt}.GrainInterfaceRegistry.Register<{interfaceName}>(\"{typeName}\", static (id, invoker) => new {proxy}(id, invoker));" + methodRegistrations;
         return new Emitted(sb.ToString(), registration);
     }
 
@@ -142,7 +144,8 @@ internal static class GrainInterfaceEmitter
         }
 
         sb.AppendLine($"        public {name}({string.Join(", ", ctorParameters)}) {{ {string.Join(" ", assignments)} }}")
-            .AppendLine($"        public override string MethodName => \"{interfaceName}.{method.Name}/{method.Parameters.Length}\";");
+            .AppendLine($"        public override string MethodName => \"{MethodName(interfaceName, method)}\";");
+        EmitWire(sb, name, method);
         var call = $"(({owner})grain).{Escape(method.Name)}({string.Join(", ", arguments)})";
         var invoke = kind switch
         {
@@ -154,6 +157,38 @@ internal static class GrainInterfaceEmitter
         sb.AppendLine($"        public override global::System.Threading.Tasks.Task<{resultType}> InvokeAsync(object grain) => {invoke};")
             .AppendLine("    }")
             .AppendLine();
+    }
+
+    private static string MethodName(string interfaceName, IMethodSymbol method) =>
+        $"{interfaceName}.{method.Name}/{method.Parameters.Length}";
+
+    /// <summary>Arguments travel as a JSON array, one element per parameter, each written by System.Text.Json.</summary>
+    private static void EmitWire(StringBuilder sb, string name, IMethodSymbol method)
+    {
+        const string Json = "global::System.Text.Json";
+        sb.AppendLine($"        public override void WriteArguments({Json}.Utf8JsonWriter writer, {Json}.JsonSerializerOptions options)")
+            .AppendLine("        {")
+            .AppendLine("            writer.WriteStartArray();");
+        for (var i = 0; i < method.Parameters.Length; i++)
+        {
+            sb.AppendLine($"            {Json}.JsonSerializer.Serialize(writer, Arg{i}, options);");
+        }
+
+        sb.AppendLine("            writer.WriteEndArray();")
+            .AppendLine("        }")
+            .AppendLine($"        public static {Rt}.GrainRequest Read(ref {Json}.Utf8JsonReader reader, {Json}.JsonSerializerOptions options)")
+            .AppendLine("        {")
+            .AppendLine($"            {Rt}.GrainRequest.ReadArrayStart(ref reader);");
+        for (var i = 0; i < method.Parameters.Length; i++)
+        {
+            var type = method.Parameters[i].Type.ToDisplayString(FullName);
+            sb.AppendLine($"            {Rt}.GrainRequest.ReadNext(ref reader);")
+                .AppendLine($"            var arg{i} = {Json}.JsonSerializer.Deserialize<{type}>(ref reader, options)!;");
+        }
+
+        sb.AppendLine($"            {Rt}.GrainRequest.ReadArrayEnd(ref reader);")
+            .AppendLine($"            return new {name}({string.Join(", ", method.Parameters.Select((_, i) => $"arg{i}"))});")
+            .AppendLine("        }");
     }
 
     private static ReturnKind? Classify(ITypeSymbol type)

@@ -1,7 +1,11 @@
-using Microsoft.Extensions.Hosting;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Tollgate.Grains;
 using Tollgate.Runtime.Hosting;
 
-var builder = Host.CreateApplicationBuilder(args);
-builder.Services.AddSilo().AddTollgateGrains();
+var builder = WebApplication.CreateSlimBuilder(args);
+var endpoint = builder.Configuration.GetSection(SiloEndpointOptions.Section).Get<SiloEndpointOptions>() ?? new SiloEndpointOptions();
+builder.WebHost.UseSiloEndpoint(new IPEndPoint(IPAddress.Parse(endpoint.Address), endpoint.Port));
+builder.Services.AddSilo().AddClusterMembership().AddTollgateGrains();
 return await builder.Build().RunUntilStartupFailsAsync();

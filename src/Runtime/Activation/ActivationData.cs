@@ -20,6 +20,7 @@ internal sealed class ActivationData
     private List<IActivationState>? _states;
     private ActivationStatus _status = ActivationStatus.Activating;
     private bool _running;
+    private bool _registered;
     private DeactivationReason? _deactivateAfterTurn;
     private object? _grain;
 
@@ -268,6 +269,23 @@ internal sealed class ActivationData
         try
         {
             using var timeout = new CancellationTokenSource(Runtime.Options.ActivationTimeout);
+            if (Runtime.Router is { } router)
+            {
+                // Registered before anything is read or run: of two activations racing, only the winner does either.
+                if (await router.RegisterAsync(GrainId, ActivationId, timeout.Token) is { } winner)
+                {
+                    Runtime.Catalog.Remove(this);
+                    foreach (var request in TakePending(ActivationStatus.Invalid))
+                    {
+                        _ = request.ForwardQueuedAsync(router, winner);
+                    }
+
+                    return;
+                }
+
+                _registered = true;
+            }
+
             _constructing = this;
             try
             {
@@ -291,6 +309,7 @@ internal sealed class ActivationData
         catch (Exception exception)
         {
             Runtime.Logger.LogWarning(exception, "Activating {GrainId} failed", GrainId);
+            await UnregisterAsync();
             Runtime.Catalog.Remove(this);
             foreach (var request in TakePending(ActivationStatus.Invalid))
             {
@@ -329,7 +348,8 @@ internal sealed class ActivationData
             }
         }
 
-        // Leave the catalog before releasing waiting calls, so they reach a new activation, never this one.
+        // Leave the directory and the catalog before releasing waiting calls, so they reach a new activation.
+        await UnregisterAsync();
         Runtime.Catalog.Remove(this);
         foreach (var request in TakePending(ActivationStatus.Invalid))
         {
@@ -337,6 +357,23 @@ internal sealed class ActivationData
         }
 
         Runtime.Logger.LogDebug("Deactivated {GrainId} ({Reason})", GrainId, reason);
+    }
+
+    private async Task UnregisterAsync()
+    {
+        if (_registered && Runtime.Router is { } router)
+        {
+            _registered = false;
+            try
+            {
+                await router.UnregisterAsync(GrainId, ActivationId);
+            }
+            catch (Exception exception) when (exception is Npgsql.NpgsqlException or InvalidOperationException)
+            {
+                // A leftover entry is harmless: it names this silo, which answers or is purged once dead.
+                Runtime.Logger.LogWarning(exception, "Unregistering {GrainId} failed", GrainId);
+            }
+        }
     }
 
     private List<GrainRequest> TakePending(ActivationStatus status)

@@ -45,19 +45,31 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
     /// <summary>True when <paramref name="grainId"/> has an activation in this silo.</summary>
     public bool IsActive(GrainId grainId) => Catalog.TryGet(grainId, out _);
 
-    public Task<TResult> InvokeAsync<TResult>(GrainReference target, GrainRequest<TResult> request)
+    public Task<TResult> InvokeAsync<TResult>(GrainReference target, GrainRequest<TResult> request) => InvokeAsync(target.GrainId, request);
+
+    /// <summary>In cluster mode, sends calls for grains not active here to the silo that holds them.</summary>
+    internal GrainDirectory.ClusterRouter? Router { get; set; }
+
+    /// <summary>Runs <paramref name="request"/> here when the activation is here, else routes it.</summary>
+    internal Task<TResult> InvokeAsync<TResult>(GrainId target, GrainRequest<TResult> request) =>
+        Router is { } router && !Catalog.TryGet(target, out _) && !_stopping.IsCancellationRequested
+            ? router.RouteAsync(target, request)
+            : InvokeLocalAsync(target, request);
+
+    /// <summary>Runs <paramref name="request"/> on this silo's activation of <paramref name="target"/>.</summary>
+    internal Task<TResult> InvokeLocalAsync<TResult>(GrainId target, GrainRequest<TResult> request)
     {
         if (_stopping.IsCancellationRequested)
         {
-            return Task.FromException<TResult>(new GrainShutdownException(target.GrainId));
+            return Task.FromException<TResult>(new GrainShutdownException(target));
         }
 
-        request.Target = target.GrainId;
+        request.Target = target;
         request.Chain = CallChain.Current;
         Task<TResult> task;
         try
         {
-            task = Catalog.GetOrCreate(this, target.GrainId).Submit(request);
+            task = Catalog.GetOrCreate(this, target).Submit(request);
         }
         catch (Exception exception)
         {

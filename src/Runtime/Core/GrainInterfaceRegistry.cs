@@ -10,11 +10,18 @@ namespace Tollgate.Runtime;
 public static class GrainInterfaceRegistry
 {
     private static readonly ConcurrentDictionary<Type, Registration> Registrations = new();
+    private static readonly ConcurrentDictionary<string, GrainRequestReader> Methods = new(StringComparer.Ordinal);
 
     /// <summary>Called by generated code only.</summary>
     public static void Register<TGrain>(string typeName, Func<GrainId, IGrainCallInvoker, TGrain> factory)
         where TGrain : IGrainWithStringKey =>
         Registrations[typeof(TGrain)] = new Registration(typeName, (id, invoker) => factory(id, invoker));
+
+    /// <summary>Called by generated code only: how to read a call of <paramref name="methodName"/> off the wire.</summary>
+    public static void RegisterMethod(string methodName, GrainRequestReader reader) => Methods[methodName] = reader;
+
+    /// <summary>The reader of a method, or null when no loaded grain interface has it.</summary>
+    internal static GrainRequestReader? FindMethod(string methodName) => Methods.GetValueOrDefault(methodName);
 
     internal static Registration Get(Type grainInterface)
     {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Tollgate.Runtime;
 
 /// <summary>
@@ -14,14 +16,53 @@ public abstract class GrainRequest
     /// <summary>The grain this request is for; set by the runtime.</summary>
     internal GrainId Target { get; set; }
 
+    /// <summary>How many times this call was forwarded between silos.</summary>
+    internal int Hops { get; set; }
+
     /// <summary>The call chain this request belongs to; set by the runtime.</summary>
     internal CallChain? Chain { get; set; }
 
     /// <summary>Runs a queued request and completes its caller's task.</summary>
     internal abstract Task RunQueuedAsync(object grain);
 
+    /// <summary>Completes a queued request by sending it to the silo that won the grain's registration.</summary>
+    internal abstract Task ForwardQueuedAsync(GrainDirectory.ClusterRouter router, Membership.SiloAddress silo);
+
     /// <summary>Fails a queued request that will never run.</summary>
     internal abstract void Fail(Exception exception);
+
+    /// <summary>Writes the arguments as a JSON array, one element per parameter; generated.</summary>
+    public abstract void WriteArguments(Utf8JsonWriter writer, JsonSerializerOptions options);
+
+    /// <summary>Runs this request, received from another process, on the local activation; returns the result as JSON.</summary>
+    internal abstract Task<byte[]> InvokeForRemoteAsync(GrainRuntime runtime, GrainId target, JsonSerializerOptions options);
+
+    /// <summary>Used by generated readers: the arguments array begins.</summary>
+    public static void ReadArrayStart(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException("Grain call arguments must be a JSON array.");
+        }
+    }
+
+    /// <summary>Used by generated readers: moves to the next argument, which must exist.</summary>
+    public static void ReadNext(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read() || reader.TokenType == JsonTokenType.EndArray)
+        {
+            throw new JsonException("A grain call has fewer arguments than its method takes.");
+        }
+    }
+
+    /// <summary>Used by generated readers: skips arguments a newer caller added, then ends the array.</summary>
+    public static void ReadArrayEnd(ref Utf8JsonReader reader)
+    {
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            reader.Skip();
+        }
+    }
 
     /// <summary>Used by generated invokers of methods returning a plain task.</summary>
     public static Task<VoidResult> ToVoidResult(Task task) =>

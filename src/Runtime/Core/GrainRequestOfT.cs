@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Tollgate.Runtime;
 
 /// <summary>A grain call returning <typeparamref name="TResult"/>.</summary>
@@ -29,4 +31,23 @@ public abstract class GrainRequest<TResult> : GrainRequest
     }
 
     internal override void Fail(Exception exception) => _completion?.TrySetException(exception);
+
+    internal override async Task ForwardQueuedAsync(GrainDirectory.ClusterRouter router, Membership.SiloAddress silo)
+    {
+        try
+        {
+            _completion!.TrySetResult(await router.ForwardAsync(silo, Target, this));
+        }
+        catch (Exception exception)
+        {
+            _completion!.TrySetException(exception);
+        }
+    }
+
+    internal override async Task<byte[]> InvokeForRemoteAsync(GrainRuntime runtime, GrainId target, JsonSerializerOptions options) =>
+        JsonSerializer.SerializeToUtf8Bytes(await runtime.InvokeAsync(target, this), options);
+
+    /// <summary>Reads a result that came back from another process.</summary>
+    internal static TResult ReadResult(ReadOnlySpan<byte> json, JsonSerializerOptions options) =>
+        JsonSerializer.Deserialize<TResult>(json, options)!;
 }

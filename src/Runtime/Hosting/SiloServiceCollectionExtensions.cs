@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tollgate.Runtime.Membership;
 using Tollgate.Runtime.Postgres;
 
 namespace Tollgate.Runtime.Hosting;
@@ -46,6 +47,24 @@ public static class SiloServiceCollectionExtensions
         services.TryAddTransient(typeof(IPersistentState<>), typeof(PersistentState<>));
         services.TryAddSingleton<SiloReadiness>();
         services.AddHostedService<SiloHostedService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Cluster mode: this silo joins the membership of <c>Cluster:ClusterId</c> in PostgreSQL, advertising
+    /// <c>Silo:Address</c>/<c>Silo:Port</c>, and takes part in failure detection.
+    /// </summary>
+    public static IServiceCollection AddClusterMembership(this IServiceCollection services)
+    {
+        services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SiloEndpointOptions>().BindConfiguration(SiloEndpointOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<INetworkFilter, OpenNetwork>();
+        services.TryAddSingleton<SiloPeers>();
+        services.TryAddSingleton(sp => new PostgresMembershipTable(
+            sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId));
+        services.TryAddSingleton<MembershipService>();
+        services.TryAddSingleton<GrainDirectory.PostgresGrainDirectory>();
+        services.TryAddSingleton<GrainDirectory.ClusterRouter>();
         return services;
     }
 

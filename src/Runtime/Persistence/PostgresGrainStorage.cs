@@ -9,9 +9,11 @@ namespace Tollgate.Runtime;
 /// <c>ON CONFLICT DO NOTHING</c>, later writes are <c>UPDATE … WHERE version = @expected</c>; a write that
 /// changes no row is a conflict and throws <see cref="InconsistentStateException"/>.
 /// </summary>
-public sealed class PostgresGrainStorage(PostgresDatabase database, StateTableRegistry tables) : IGrainStorage
+public sealed class PostgresGrainStorage(PostgresDatabase database, StateTableRegistry tables, IServiceProvider services) : IGrainStorage
 {
     private readonly ConcurrentDictionary<StateTable, StateSql> _sql = new();
+    private readonly Membership.MembershipService? _membership =
+        Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetService<Membership.MembershipService>(services);
 
     public async Task<StoredState<TState>?> ReadAsync<TState>(string key, CancellationToken cancellationToken = default) where TState : class
     {
@@ -42,6 +44,7 @@ public sealed class PostgresGrainStorage(PostgresDatabase database, StateTableRe
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
         }
 
+        AddFence(command);
         if (await command.ExecuteScalarAsync(cancellationToken) is long version)
         {
             return version;
@@ -56,6 +59,7 @@ public sealed class PostgresGrainStorage(PostgresDatabase database, StateTableRe
         await using var command = database.DataSource.CreateCommand(sql.Delete);
         AddKeys(command, keys);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
+        AddFence(command);
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0 && expectedVersion != 0)
         {
             throw await ConflictAsync(table, sql, keys, key, expectedVersion, cancellationToken);
@@ -65,7 +69,19 @@ public sealed class PostgresGrainStorage(PostgresDatabase database, StateTableRe
     private (StateTable<TState> Table, StateSql Sql, string[] Keys) Resolve<TState>(string key) where TState : class
     {
         var table = tables.Get<TState>();
-        return (table, _sql.GetOrAdd(table, static t => new StateSql(t)), table.SplitKey(key));
+        return (table, _sql.GetOrAdd(table, static (t, fenced) => new StateSql(t, fenced), _membership is not null), table.SplitKey(key));
+    }
+
+    private void AddFence(NpgsqlCommand command)
+    {
+        if (_membership is not null)
+        {
+            var self = _membership.Self ?? throw new InvalidOperationException("A cluster silo writes state only after it joined.");
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _membership.ClusterId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = self.Host });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = self.Port });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = self.Generation });
+        }
     }
 
     private static void AddKeys(NpgsqlCommand command, string[] keys)

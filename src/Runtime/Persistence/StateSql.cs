@@ -9,7 +9,12 @@ internal sealed class StateSql
     /// <summary>The sequence every version comes from (runtime migration 0001).</summary>
     private const string NextVersion = "nextval('grain_state_version')";
 
-    public StateSql(StateTable table)
+    /// <param name="table">The state table.</param>
+    /// <param name="fenced">
+    /// Cluster mode: writes also require that the writing silo's membership row (the four parameters after the
+    /// others: cluster, address, port, generation) is not Dead, so a silo voted dead cannot write late.
+    /// </param>
+    public StateSql(StateTable table, bool fenced)
     {
         var keys = table.KeyColumns;
         var columns = table.ColumnNames;
@@ -17,16 +22,24 @@ internal sealed class StateSql
         var dataParameters = columns.Select((_, i) => $"${keys.Count + i + 1}").ToList();
         var versionParameter = $"${keys.Count + columns.Count + 1}";
         var selectList = string.Concat(columns.Select(c => ", " + c));
+        var insertFenceAt = keys.Count + columns.Count + 1;
+        var updateFenceAt = keys.Count + columns.Count + 2;
+        var deleteFenceAt = keys.Count + 2;
 
         Select = $"SELECT version{selectList} FROM {table.Name} WHERE {where}";
         Version = $"SELECT version FROM {table.Name} WHERE {where}";
         Insert = $"INSERT INTO {table.Name} ({string.Join(", ", keys)}, version{selectList}) " +
-                 $"VALUES ({string.Join(", ", keys.Select((_, i) => $"${i + 1}"))}, {NextVersion}{string.Concat(dataParameters.Select(p => ", " + p))}) " +
+                 $"SELECT {string.Join(", ", keys.Select((_, i) => $"${i + 1}"))}, {NextVersion}{string.Concat(dataParameters.Select(p => ", " + p))} " +
+                 $"{(fenced ? "WHERE " + Alive(insertFenceAt) : "")} " +
                  $"ON CONFLICT ({string.Join(", ", keys)}) DO NOTHING RETURNING version";
         Update = $"UPDATE {table.Name} SET version = {NextVersion}{string.Concat(columns.Select((c, i) => $", {c} = {dataParameters[i]}"))} " +
-                 $"WHERE {where} AND version = {versionParameter} RETURNING version";
-        Delete = $"DELETE FROM {table.Name} WHERE {where} AND version = ${keys.Count + 1}";
+                 $"WHERE {where} AND version = {versionParameter}{(fenced ? " AND " + Alive(updateFenceAt) : "")} RETURNING version";
+        Delete = $"DELETE FROM {table.Name} WHERE {where} AND version = ${keys.Count + 1}{(fenced ? " AND " + Alive(deleteFenceAt) : "")}";
     }
+
+    private static string Alive(int first) =>
+        $"NOT EXISTS (SELECT 1 FROM cluster_members WHERE cluster_id = ${first} AND address = ${first + 1} AND port = ${first + 2} " +
+        $"AND generation = ${first + 3} AND status = {(short)Membership.SiloStatus.Dead})";
 
     public string Select { get; }
 

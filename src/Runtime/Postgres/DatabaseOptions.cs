@@ -20,7 +20,7 @@ public sealed class DatabaseOptions
     /// <summary>The embedded server's database name.</summary>
     public string DatabaseName { get; set; } = "tollgate";
 
-    /// <summary>Upper bound on pooled connections per process.</summary>
+    /// <summary>Upper bound on pooled connections per process, unless the connection string sets its own.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 1000)]
     public int MaxPoolSize { get; set; } = 50;
 }

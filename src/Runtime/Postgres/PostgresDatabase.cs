@@ -32,10 +32,16 @@ public sealed class PostgresDatabase(IOptions<DatabaseOptions> options, IEnumera
                 BinDirectory = settings.PostgresBinDirectory,
                 Database = settings.DatabaseName,
             }, loggers.CreateLogger<EmbeddedPostgres>(), cancellationToken);
-            connectionString = new NpgsqlConnectionStringBuilder(_embedded.ConnectionString) { MaxPoolSize = settings.MaxPoolSize }.ConnectionString;
+            connectionString = _embedded.ConnectionString;
         }
 
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!HasExplicitPoolSize(connectionString))
+        {
+            builder.MaxPoolSize = settings.MaxPoolSize;
+        }
+
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         await MigrateWithRetryAsync(cancellationToken);
     }
 
@@ -74,6 +80,10 @@ public sealed class PostgresDatabase(IOptions<DatabaseOptions> options, IEnumera
             _embedded = null;
         }
     }
+
+    private static bool HasExplicitPoolSize(string connectionString) =>
+        connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase) ||
+        connectionString.Contains("MaxPoolSize", StringComparison.OrdinalIgnoreCase);
 
     // A database that is still starting (a pod next to ours, a restart) should delay start-up, not fail it.
     private async Task MigrateWithRetryAsync(CancellationToken cancellationToken)

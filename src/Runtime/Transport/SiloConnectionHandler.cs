@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Tollgate.Runtime.Transport;
+
+/// <summary>
+/// The silo's side of a connection (a Kestrel connection handler): every request frame becomes a call on this
+/// silo's runtime, run concurrently with the others; its result or error goes back under the same call id.
+/// When the silo stops, a connection drains: calls already received finish and are answered, later ones are
+/// refused as retriable, then the connection closes so the client reconnects elsewhere.
+/// </summary>
+public sealed class SiloConnectionHandler(GrainRuntime runtime, IHostApplicationLifetime lifetime, ILogger<SiloConnectionHandler> logger) : ConnectionHandler
+{
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        logger.LogDebug("Connection {Id} from {Remote}", connection.ConnectionId, connection.RemoteEndPoint);
+        var drain = new Drain(connection.ConnectionClosed, lifetime.ApplicationStopping);
+        FrameChannel? channel = null;
+        channel = new FrameChannel(connection.Transport.Input, connection.Transport.Output, frame =>
+        {
+            if (frame.Kind == FrameKind.Request)
+            {
+                _ = HandleAsync(channel!, frame, drain);
+            }
+            else if (frame.Kind == FrameKind.Ping && runtime.IsStarted)
+            {
+                // Answered off the grain path: a probe measures the silo, not a busy grain.
+                _ = channel!.SendAsync(FrameCodec.Reply(FrameKind.Pong, frame.CallId, [])).AsTask();
+            }
+        });
+        await using (lifetime.ApplicationStopping.Register(() => _ = drain.StopAsync(channel)))
+        {
+            await channel.RunAsync(drain.Closed);
+        }
+    }
+
+    private async Task HandleAsync(FrameChannel channel, Frame frame, Drain drain)
+    {
+        byte[] reply;
+        drain.Begin();
+        try
+        {
+            var (target, request) = Decode(frame.Body);
+            if (drain.Stopping)
+            {
+                throw new GrainShutdownException(target);
+            }
+
+            var result = await request.InvokeForRemoteAsync(runtime, target, WireJson.Options);
+            reply = FrameCodec.Reply(FrameKind.Response, frame.CallId, result);
+        }
+        catch (Exception exception)
+        {
+            reply = FrameCodec.Error(frame.CallId, exception, WireJson.Options);
+        }
+
+        try
+        {
+            await channel.SendAsync(reply);
+        }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+            // The caller's connection is gone; it has already failed the call as an unknown outcome.
+        }
+        finally
+        {
+            drain.End();
+        }
+    }
+
+    private static (GrainId Target, GrainRequest Request) Decode(byte[] body)
+    {
+        var (target, method, hops, arguments) = FrameCodec.ParseRequest(body);
+        var read = GrainInterfaceRegistry.FindMethod(method)
+            ?? throw new UnknownGrainTypeException($"No grain interface loaded in this silo has the method {method}.");
+        var reader = new Utf8JsonReader(arguments.Span);
+        var request = read(ref reader, WireJson.Options);
+        request.Hops = hops;
+        return (target, request);
+    }
+
+    /// <summary>Counts a connection's calls in flight, and closes it once the silo stops and they are done.</summary>
+    private sealed class Drain(CancellationToken connectionClosed, CancellationToken stopping)
+    {
+        // Long enough for calls the client sent before it read GOAWAY to arrive and be refused as retriable.
+        private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(100);
+        private readonly CancellationTokenSource _closed = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
+        private int _inFlight;
+
+        public CancellationToken Closed => _closed.Token;
+
+        public bool Stopping => stopping.IsCancellationRequested;
+
+        public void Begin() => Interlocked.Increment(ref _inFlight);
+
+        public void End() => Interlocked.Decrement(ref _inFlight);
+
+        public async Task StopAsync(FrameChannel channel)
+        {
+            try
+            {
+                await channel.SendAsync(FrameCodec.Reply(FrameKind.GoAway, 0, []));
+                do
+                {
+                    await Task.Delay(Grace, _closed.Token);
+                }
+                while (Volatile.Read(ref _inFlight) > 0);
+                await _closed.CancelAsync();
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
+            {
+                // Already closed.
+            }
+        }
+    }
+}
