@@ -99,6 +99,24 @@ public sealed class MembershipTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task ASiloDeclaredDeadCannotWriteStateLate()
+    {
+        var cluster = NewCluster();
+        // It re-reads the table rarely, so it has not yet noticed its own death when it writes.
+        await using var zombie = await TestSilo.StartMemberAsync(postgres, cluster, settings: new Dictionary<string, string?> { ["Cluster:RefreshPeriod"] = "00:05:00" });
+        var key = Guid.NewGuid().ToString("N");
+        var version = await zombie.Storage.WriteAsync(key, new Grains.CounterState(1, null), 0);
+        var table = new PostgresMembershipTable(DatabaseOf(zombie), cluster);
+        var entry = (await table.ReadAsync(default)).Find(zombie.Membership.Self!)!;
+        Assert.True(await table.TryWriteAsync(entry with { Status = SiloStatus.Dead }, (await table.ReadAsync(default)).Version, default));
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => zombie.Storage.WriteAsync(key, new Grains.CounterState(2, null), version));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => zombie.Storage.WriteAsync(Guid.NewGuid().ToString("N"), new Grains.CounterState(3, null), 0));
+
+        Assert.Equal(1L, await postgres.ScalarAsync<long>("SELECT value FROM test_counters WHERE id = $1", key));
+    }
+
+    [Fact]
     public async Task AGracefulStopLeavesTheClusterAsDead()
     {
         var cluster = NewCluster();

@@ -21,6 +21,7 @@ internal sealed class ActivationData
     private ActivationStatus _status = ActivationStatus.Activating;
     private bool _running;
     private bool _registered;
+    private bool _activationStarted;
     private DeactivationReason? _deactivateAfterTurn;
     private object? _grain;
 
@@ -55,6 +56,7 @@ internal sealed class ActivationData
     /// <summary>Delivers a new call. Runs it on the caller's thread when the grain is free, else queues it.</summary>
     public Task<TResult> Submit<TResult>(GrainRequest<TResult> request)
     {
+        var startActivation = false;
         lock (_queue)
         {
             if (request.Chain?.Contains(ActivationId) == true && _grain is not null)
@@ -67,19 +69,25 @@ internal sealed class ActivationData
             }
             else
             {
-                var queued = request.Enqueued();
+                _ = request.Enqueued();
                 EnqueueLocked(request);
-                return queued;
+                startActivation = StartActivationLocked();
             }
         }
 
-        return RunNow(request);
+        if (startActivation)
+        {
+            StartActivation();
+        }
+
+        return request.HasCompletion ? request.Completion : RunNow(request);
     }
 
     /// <summary>Delivers a call that already waits on its own completion (moved from a dropped activation).</summary>
     public void Resubmit(GrainRequest request)
     {
         GrainRequest? start = null;
+        bool startActivation;
         lock (_queue)
         {
             EnqueueLocked(request);
@@ -87,13 +95,32 @@ internal sealed class ActivationData
             {
                 _running = true;
             }
+
+            startActivation = StartActivationLocked();
+        }
+
+        if (startActivation)
+        {
+            StartActivation();
         }
 
         StartPump(start);
     }
 
+    // The first call is queued before activation starts, so a fast failing activation fails that call itself.
+    private bool StartActivationLocked()
+    {
+        if (_activationStarted || _status != ActivationStatus.Activating)
+        {
+            return false;
+        }
+
+        _activationStarted = true;
+        return true;
+    }
+
     /// <summary>Reads the state and runs OnActivateAsync, off the caller's execution context.</summary>
-    public void StartActivation() =>
+    private void StartActivation() =>
         ThreadPool.UnsafeQueueUserWorkItem(static activation => _ = activation.ActivateAsync(), this, preferLocal: false);
 
     /// <summary>Starts deactivation if the activation is valid, free, and was idle since <paramref name="idleSince"/>.</summary>
@@ -296,9 +323,12 @@ internal sealed class ActivationData
                 _constructing = null;
             }
 
-            foreach (var state in _states ?? [])
+            if (_states is not null)
             {
-                await state.ReadAsync(timeout.Token);
+                foreach (var state in _states)
+                {
+                    await state.ReadAsync(timeout.Token);
+                }
             }
 
             if (_grain is Grain grain)

@@ -13,7 +13,7 @@ internal sealed class Catalog
 
     public bool TryGet(GrainId grainId, out ActivationData? activation) => _activations.TryGetValue(grainId, out activation);
 
-    /// <summary>The activation of <paramref name="grainId"/>, created and started when there is none.</summary>
+    /// <summary>The activation of <paramref name="grainId"/>, created when there is none; its first call starts it.</summary>
     public ActivationData GetOrCreate(GrainRuntime runtime, GrainId grainId)
     {
         while (true)
@@ -26,7 +26,6 @@ internal sealed class Catalog
             var created = new ActivationData(runtime, grainId, runtime.GrainClasses.Get(grainId.Type));
             if (_activations.TryAdd(grainId, created))
             {
-                created.StartActivation();
                 return created;
             }
         }

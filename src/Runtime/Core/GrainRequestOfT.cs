@@ -11,6 +11,10 @@ public abstract class GrainRequest<TResult> : GrainRequest
     /// <summary>Calls the grain method on <paramref name="grain"/>; generated.</summary>
     public abstract Task<TResult> InvokeAsync(object grain);
 
+    internal bool HasCompletion => _completion is not null;
+
+    internal Task<TResult> Completion => _completion!.Task;
+
     internal Task<TResult> Enqueued()
     {
         _completion = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
