@@ -8,7 +8,15 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ApiLimits.MaxRequestBodyBytes);
 builder.Services.AddTollgateProblemDetails();
 builder.Services.AddOpenApi();
-builder.Services.AddSilo().AddTollgateGrains();
+var mode = builder.Configuration.GetValue("ApiHost:Mode", ApiHostMode.Embedded);
+if (mode == ApiHostMode.Cluster)
+{
+    builder.Services.AddClusterClient();
+}
+else
+{
+    builder.Services.AddSilo().AddTollgateGrains();
+}
 
 var app = builder.Build();
 app.UseExceptionHandler();

@@ -7,5 +7,5 @@ using Tollgate.Runtime.Hosting;
 var builder = WebApplication.CreateSlimBuilder(args);
 var endpoint = builder.Configuration.GetSection(SiloEndpointOptions.Section).Get<SiloEndpointOptions>() ?? new SiloEndpointOptions();
 builder.WebHost.UseSiloEndpoint(new IPEndPoint(IPAddress.Parse(endpoint.Address), endpoint.Port));
-builder.Services.AddSilo().AddClusterMembership().AddTollgateGrains();
+builder.Services.AddSilo().AddClusterMembership().AddTollgateGrains().AddConfiguredSiloModules(builder.Configuration);
 return await builder.Build().RunUntilStartupFailsAsync();

@@ -7,7 +7,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tollgate.Runtime.Hosting;
 using Tollgate.Runtime.Membership;
-using Tollgate.Runtime.Postgres;
 using Tollgate.Runtime.Tests.Grains;
 using Tollgate.Testing;
 
@@ -121,12 +120,8 @@ public sealed class TestSilo : IAsyncDisposable
     private static void Configure(IServiceCollection services, ILoggingBuilder logging, bool inMemory)
     {
         logging.SetMinimumLevel(LogLevel.Warning);
-        services.AddSilo()
-            .AddGrains(typeof(TestSilo).Assembly)
-            .AddGrainState(CounterState.Table)
-            .AddGrainState(PairState.Table)
-            .AddMigrations(new EmbeddedMigrations(typeof(TestSilo).Assembly, "runtime-tests"))
-            .AddSingleton<ActivationLog>();
+        services.AddSilo();
+        new TestGrainsModule().ConfigureServices(services);
         if (inMemory)
         {
             services.UseInMemoryGrainStorage();

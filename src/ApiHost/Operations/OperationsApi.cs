@@ -20,7 +20,7 @@ internal static class OperationsApi
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(SiloReadiness readiness, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(IReadinessCheck readiness, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
     {
         var report = await readiness.CheckAsync(cancellationToken);
         var ready = report.Ready && !lifetime.ApplicationStopping.IsCancellationRequested;

@@ -158,7 +158,7 @@ public sealed class ClusterRouter
             return Self;
         }
 
-        return active[(int)(StableHash(target) % (uint)active.Count)];
+        return HashPlacement.Pick(target, active);
     }
 
     /// <summary>True unless the silo is dead or unknown after a fresh read of the table.</summary>
@@ -204,23 +204,5 @@ public sealed class ClusterRouter
             _purged.TryRemove(dead, out _);
             _logger.LogWarning(exception, "Purging the directory entries of {Silo} failed; will retry on the next change", dead);
         }
-    }
-
-    /// <summary>FNV-1a over the id: the same on every process and every run, unlike string.GetHashCode.</summary>
-    private static uint StableHash(GrainId id)
-    {
-        var hash = 2166136261u;
-        foreach (var c in id.Type)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        hash = (hash ^ '/') * 16777619u;
-        foreach (var c in id.Key)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return hash;
     }
 }

@@ -10,11 +10,17 @@ namespace Tollgate.Runtime.Hosting;
 /// Starts the database (when state lives in PostgreSQL), the runtime and, in cluster mode, membership; stops
 /// them in reverse: ShuttingDown, drain the activations, Dead, close the database.
 /// </summary>
-internal sealed class SiloHostedService(GrainRuntime runtime, IGrainStorage storage, PostgresDatabase database, IServiceProvider services) : IHostedService
+internal sealed class SiloHostedService(GrainRuntime runtime, IGrainStorage storage, PostgresDatabase database, IServiceProvider services) : IHostedLifecycleService
 {
     private readonly MembershipService? _membership = services.GetService<MembershipService>();
 
     private bool UsesDatabase => storage is PostgresGrainStorage || _membership is not null;
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -32,13 +38,12 @@ internal sealed class SiloHostedService(GrainRuntime runtime, IGrainStorage stor
         }
     }
 
+    /// <summary>Before anything stops (the transport drains first): ShuttingDown, so callers route elsewhere.</summary>
+    public Task StoppingAsync(CancellationToken cancellationToken) =>
+        _membership?.BeginLeaveAsync(cancellationToken) ?? Task.CompletedTask;
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_membership is not null)
-        {
-            await _membership.BeginLeaveAsync(cancellationToken);
-        }
-
         await runtime.StopAsync(cancellationToken);
         if (_membership is not null)
         {

@@ -5,7 +5,7 @@ using Tollgate.Runtime.Postgres;
 namespace Tollgate.Runtime.Hosting;
 
 /// <summary>Whether this process can serve grain calls: the runtime started and the database answers.</summary>
-public sealed class SiloReadiness(GrainRuntime runtime, IGrainStorage storage, PostgresDatabase database, IServiceProvider services)
+public sealed class SiloReadiness(GrainRuntime runtime, IGrainStorage storage, PostgresDatabase database, IServiceProvider services) : IReadinessCheck
 {
     private readonly MembershipService? _membership = services.GetService<MembershipService>();
 

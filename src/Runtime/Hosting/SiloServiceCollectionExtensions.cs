@@ -17,17 +17,9 @@ public static class SiloServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSilo(this IServiceCollection services)
     {
-        services.AddOptions<GrainRuntimeOptions>().BindConfiguration(GrainRuntimeOptions.Section)
-            .ValidateDataAnnotations()
-            .Validate(o => o.CollectionAge > o.CollectionQuantum, "Runtime:CollectionAge must be longer than Runtime:CollectionQuantum.")
-            .ValidateOnStart();
-        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
-            .PostConfigure<IConfiguration>((options, configuration) =>
-                options.ConnectionString = configuration.GetConnectionString("Tollgate") is { Length: > 0 } configured ? configured : options.ConnectionString)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-
-        services.AddMigrations(new EmbeddedMigrations(typeof(GrainRuntime).Assembly, "runtime"));
+        services.AddRuntimeOptions().AddDatabase();
+        services.AddOptions<GrainRuntimeOptions>()
+            .Validate(o => o.CollectionAge > o.CollectionQuantum, "Runtime:CollectionAge must be longer than Runtime:CollectionQuantum.");
         services.TryAddSingleton(sp =>
         {
             var registry = new GrainClassRegistry();
@@ -39,14 +31,27 @@ public static class SiloServiceCollectionExtensions
             return registry;
         });
         services.TryAddSingleton<StateTableRegistry>();
-        services.TryAddSingleton<PostgresDatabase>();
         services.TryAddSingleton<IGrainStorage, PostgresGrainStorage>();
         services.TryAddSingleton(sp => new GrainRuntime(
             sp, sp.GetRequiredService<GrainClassRegistry>(), sp.GetRequiredService<IOptions<GrainRuntimeOptions>>(), sp.GetRequiredService<ILogger<GrainRuntime>>()));
         services.TryAddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainRuntime>());
         services.TryAddTransient(typeof(IPersistentState<>), typeof(PersistentState<>));
-        services.TryAddSingleton<SiloReadiness>();
+        services.TryAddSingleton<IReadinessCheck, SiloReadiness>();
         services.AddHostedService<SiloHostedService>();
+        return services;
+    }
+
+    /// <summary>
+    /// A cluster client: no grains of its own; calls go to the silos of <c>Cluster:ClusterId</c>, found through
+    /// membership in the database (<c>ConnectionStrings:Tollgate</c>).
+    /// </summary>
+    public static IServiceCollection AddClusterClient(this IServiceCollection services)
+    {
+        services.AddRuntimeOptions().AddDatabase().AddMembershipParts();
+        services.TryAddSingleton<Client.ClusterClient>();
+        services.TryAddSingleton<IGrainFactory>(sp => sp.GetRequiredService<Client.ClusterClient>());
+        services.TryAddSingleton<IReadinessCheck, Client.ClusterClientReadiness>();
+        services.AddHostedService<Client.ClusterClientHostedService>();
         return services;
     }
 
@@ -56,15 +61,43 @@ public static class SiloServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddClusterMembership(this IServiceCollection services)
     {
-        services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddMembershipParts();
         services.AddOptions<SiloEndpointOptions>().BindConfiguration(SiloEndpointOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<MembershipService>();
+        services.TryAddSingleton<GrainDirectory.PostgresGrainDirectory>();
+        services.TryAddSingleton<GrainDirectory.ClusterRouter>();
+        return services;
+    }
+
+    private static IServiceCollection AddRuntimeOptions(this IServiceCollection services)
+    {
+        services.AddOptions<GrainRuntimeOptions>().BindConfiguration(GrainRuntimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        return services;
+    }
+
+    private static IServiceCollection AddDatabase(this IServiceCollection services)
+    {
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
+            .PostConfigure<IConfiguration>((options, configuration) =>
+                options.ConnectionString = configuration.GetConnectionString("Tollgate") is { Length: > 0 } configured ? configured : options.ConnectionString)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        if (!services.Any(d => d.ServiceType == typeof(PostgresDatabase)))
+        {
+            services.AddMigrations(new EmbeddedMigrations(typeof(GrainRuntime).Assembly, "runtime"));
+        }
+
+        services.TryAddSingleton<PostgresDatabase>();
+        return services;
+    }
+
+    private static IServiceCollection AddMembershipParts(this IServiceCollection services)
+    {
+        services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<INetworkFilter, OpenNetwork>();
         services.TryAddSingleton<SiloPeers>();
         services.TryAddSingleton(sp => new PostgresMembershipTable(
             sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId));
-        services.TryAddSingleton<MembershipService>();
-        services.TryAddSingleton<GrainDirectory.PostgresGrainDirectory>();
-        services.TryAddSingleton<GrainDirectory.ClusterRouter>();
         return services;
     }
 

@@ -1,0 +1,35 @@
+namespace Tollgate.Cluster.Benchmarks.Load;
+
+/// <summary>
+/// What one <see cref="LoadSpec"/> run measured over its recorded window. Latencies are in microseconds, from the
+/// moment the caller issued the call to the moment it resumed with the result. For paced runs the
+/// <c>FromSchedule</c> latencies count from the call's scheduled slot instead when the caller was behind it, so a
+/// stall also charges the calls it delayed (no coordinated omission); they include the pacing timer's lateness
+/// (about 1 ms on Linux). Per-call process figures divide the process-wide difference by the calls completed.
+/// </summary>
+public sealed record LoadResult(
+    string Name,
+    int Callers,
+    double? TargetCallsPerSecond,
+    double Seconds,
+    long Calls,
+    long Errors,
+    double CallsPerSecond,
+    double MeanUs,
+    double P50Us,
+    double P90Us,
+    double P99Us,
+    double P999Us,
+    double MaxUs,
+    double? FromScheduleP50Us,
+    double? FromScheduleP99Us,
+    double CpuUsPerCall,
+    double CpuCoresBusy,
+    double AllocatedBytesPerCall,
+    int Gen0Collections,
+    int Gen1Collections,
+    int Gen2Collections,
+    double GcPauseMs,
+    double ThreadPoolWorkItemsPerCall,
+    int ThreadPoolThreads,
+    long LockContentions);
