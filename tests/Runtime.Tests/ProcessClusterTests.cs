@@ -24,7 +24,7 @@ public sealed class ProcessClusterTests(PostgresFixture postgres)
         var running = load.RunAsync(callers: 16, TimeSpan.FromSeconds(8));
         await Task.Delay(TimeSpan.FromSeconds(2));
         var victim = silos[2].In(await client.Membership.ReadAsync(default))!;
-        await silos[2].Process.KillHardAsync();
+        await silos[2].KillAsync();
         await running;
 
         var snapshot = await client.Membership.ReadAsync(default);
@@ -47,7 +47,7 @@ public sealed class ProcessClusterTests(PostgresFixture postgres)
         var running = load.RunAsync(callers: 16, TimeSpan.FromSeconds(6));
         await Task.Delay(TimeSpan.FromSeconds(2));
         var leaving = silos[1].In(await client.Membership.ReadAsync(default))!;
-        Assert.Equal(0, await silos[1].Process.TerminateAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await silos[1].StopAsync());
         await running;
 
         Assert.Equal(0, load.Unknown);

@@ -17,6 +17,21 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>True once the test stopped or killed it on purpose.</summary>
+    public bool Stopped { get; private set; }
+
+    public Task KillAsync()
+    {
+        Stopped = true;
+        return Process.KillHardAsync();
+    }
+
+    public Task<int> StopAsync()
+    {
+        Stopped = true;
+        return Process.TerminateAsync(TimeSpan.FromSeconds(30));
+    }
+
     public static SiloProcess Start(PostgresFixture postgres, string clusterId)
     {
         var port = HostProcess.FreePort();

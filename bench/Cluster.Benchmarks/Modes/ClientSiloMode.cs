@@ -33,6 +33,18 @@ public static class ClientSiloMode
 
         var session = new LoadSession(options, keys.Length, log);
         Task Ping() => PingOrThrowAsync(client);
+        if (Environment.GetEnvironmentVariable("BENCH_SCRATCH") == "1")
+        {
+            var clients = Enumerable.Range(0, 4).Select(_ => new SiloClient(silo.Endpoint, ResponseTimeout)).ToArray();
+            var multi = clients.Select(cl => Array.ConvertAll(keys, cl.GetGrain<IEchoGrain>)).ToArray();
+            await session.MeasureAsync("4 conns", options.Callers, null, (c, pick) => multi[c % 4][pick].PingAsync(1));
+            await session.MeasureAsync("1 conn", options.Callers, null, (_, pick) => remote[pick].PingAsync(1));
+            await session.MeasureAsync("ping", options.Callers, null, (_, _) => Ping());
+            await session.MeasureAsync("1 conn, 16 callers", 16, null, (_, pick) => remote[pick].PingAsync(1));
+            await session.MeasureAsync("1 conn, 256 callers", 256, null, (_, pick) => remote[pick].PingAsync(1));
+            return new ModeReport("scratch", [], session.Results, [], [], []);
+        }
+
         var network = await session.MeasureAsync("client→silo, TCP", options.Callers, null, (_, pick) => remote[pick].PingAsync(1));
         var half = network.CallsPerSecond / 2;
         var networkHalf = await session.MeasureAsync("client→silo, TCP, half load", options.Callers, half, (_, pick) => remote[pick].PingAsync(1));
