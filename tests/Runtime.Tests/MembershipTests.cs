@@ -117,6 +117,24 @@ public sealed class MembershipTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task DefunctRowsAreDeletedAndLiveOnesKept()
+    {
+        var cluster = NewCluster();
+        await using var silo = await TestSilo.StartMemberAsync(postgres, cluster);
+        var table = new PostgresMembershipTable(DatabaseOf(silo), cluster);
+        var now = DateTime.UtcNow;
+        var ghost = new MembershipEntry(new SiloAddress("127.0.0.9", 9, 1), SiloStatus.Dead, [], now, now);
+        Assert.True(await table.TryWriteAsync(ghost, (await table.ReadAsync(default)).Version, default));
+
+        var deleted = await table.DeleteDefunctAsync(TimeSpan.Zero, default);
+
+        Assert.Equal(1, deleted);
+        var snapshot = await table.ReadAsync(default);
+        Assert.Null(snapshot.Find(ghost.Silo));
+        Assert.Equal(SiloStatus.Active, snapshot.Find(silo.Membership.Self!)!.Status);
+    }
+
+    [Fact]
     public async Task AGracefulStopLeavesTheClusterAsDead()
     {
         var cluster = NewCluster();

@@ -5,7 +5,9 @@ namespace Tollgate.Cluster.Benchmarks.Load;
 /// moment the caller issued the call to the moment it resumed with the result. For paced runs the
 /// <c>FromSchedule</c> latencies count from the call's scheduled slot instead when the caller was behind it, so a
 /// stall also charges the calls it delayed (no coordinated omission); they include the pacing timer's lateness
-/// (about 1 ms on Linux). Per-call process figures divide the process-wide difference by the calls completed.
+/// (about 1 ms on Linux). Per-call process figures divide the process-wide difference by the calls completed;
+/// <c>MachineCoresBusy</c> counts every process on the machine (from <c>/proc/stat</c>), so the difference to
+/// <c>CpuCoresBusy</c> is what other processes used meanwhile.
 /// </summary>
 public sealed record LoadResult(
     string Name,
@@ -25,6 +27,8 @@ public sealed record LoadResult(
     double? FromScheduleP99Us,
     double CpuUsPerCall,
     double CpuCoresBusy,
+    double MachineCoresBusy,
+    double MachineCoresStolen,
     double AllocatedBytesPerCall,
     int Gen0Collections,
     int Gen1Collections,

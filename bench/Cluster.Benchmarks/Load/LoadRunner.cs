@@ -49,6 +49,7 @@ public static class LoadRunner
         var seconds = Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp).TotalSeconds;
         var calls = Math.Max(1, sent.Count);
         var paced = spec.TargetCallsPerSecond is not null;
+        var (machineBusy, machineStolen) = after.Machine.CoresSince(before.Machine);
         return new LoadResult(
             spec.Name,
             spec.Callers,
@@ -67,6 +68,8 @@ public static class LoadRunner
             paced ? scheduled.PercentileMicroseconds(0.99) : null,
             (after.Cpu - before.Cpu).TotalMicroseconds / calls,
             (after.Cpu - before.Cpu).TotalSeconds / seconds,
+            machineBusy,
+            machineStolen,
             (after.AllocatedBytes - before.AllocatedBytes) / (double)calls,
             after.Gen0 - before.Gen0,
             after.Gen1 - before.Gen1,

@@ -12,7 +12,8 @@ public sealed record ProcessCounters(
     int Gen2,
     TimeSpan GcPause,
     long ThreadPoolWorkItems,
-    long LockContentions)
+    long LockContentions,
+    MachineCpu Machine)
 {
     public static ProcessCounters Take()
     {
@@ -26,6 +27,7 @@ public sealed record ProcessCounters(
             GC.CollectionCount(2),
             GC.GetTotalPauseDuration(),
             ThreadPool.CompletedWorkItemCount,
-            Monitor.LockContentionCount);
+            Monitor.LockContentionCount,
+            MachineCpu.Take());
     }
 }

@@ -28,12 +28,12 @@ public static class ReportPrinter
             }
 
             output.WriteLine();
-            output.WriteLine("| Run | CPU µs/call | Cores busy | Alloc B/call | GC gen0/1/2 | GC pause ms | Pool work items/call | Pool threads | Lock contentions |");
+            output.WriteLine("| Run | CPU µs/call | Cores busy (this process / machine / stolen) | Alloc B/call | GC gen0/1/2 | GC pause ms | Pool work items/call | Pool threads | Lock contentions |");
             output.WriteLine("|---|---:|---:|---:|---|---:|---:|---:|---:|");
             foreach (var l in report.Loads)
             {
                 output.WriteLine(
-                    $"| {l.Name} | {F(l.CpuUsPerCall)} | {l.CpuCoresBusy.ToString("0.00", CultureInfo.InvariantCulture)} | {N(l.AllocatedBytesPerCall)} | " +
+                    $"| {l.Name} | {F(l.CpuUsPerCall)} | {C(l.CpuCoresBusy)} / {C(l.MachineCoresBusy)} / {C(l.MachineCoresStolen)} | {N(l.AllocatedBytesPerCall)} | " +
                     $"{l.Gen0Collections}/{l.Gen1Collections}/{l.Gen2Collections} | {F(l.GcPauseMs)} | " +
                     $"{l.ThreadPoolWorkItemsPerCall.ToString("0.00", CultureInfo.InvariantCulture)} | {l.ThreadPoolThreads} | {l.LockContentions} |");
             }
@@ -90,6 +90,8 @@ public static class ReportPrinter
 
     /// <summary>Seconds with three decimals.</summary>
     public static string S(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string C(double cores) => cores.ToString("0.00", CultureInfo.InvariantCulture);
 
     private static string Opt(double? value) => value is { } v ? S(v) : "—";
 }

@@ -13,4 +13,8 @@ public sealed class SiloEndpointOptions
 
     [Range(1, 65535)]
     public int Port { get; set; } = 11111;
+
+    /// <summary>HTTP port of <c>/healthz</c> and <c>/readyz</c> for probes; unset: <see cref="Port"/> + 1.</summary>
+    [Range(1, 65535)]
+    public int? HealthPort { get; set; }
 }

@@ -169,7 +169,20 @@ public sealed class MembershipService(
         }
     }
 
-    private Task HeartbeatAsync(CancellationToken cancellationToken) => table.HeartbeatAsync(Self!, cancellationToken);
+    private async Task HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        await table.HeartbeatAsync(Self!, cancellationToken);
+
+        // Now and then, and by one silo at a time in expectation, clear out long-dead rows.
+        if (Random.Shared.Next(Math.Max(1, Snapshot.ActiveSilos.Count) * 20) == 0)
+        {
+            var deleted = await table.DeleteDefunctAsync(_options.DefunctAge, cancellationToken);
+            if (deleted > 0)
+            {
+                logger.LogInformation("Deleted {Count} membership rows dead for over {Age}", deleted, _options.DefunctAge);
+            }
+        }
+    }
 
     private async Task ProbeAsync(CancellationToken cancellationToken)
     {

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# A local Tollgate cluster on 127.0.0.1: one PostgreSQL server, 3 silos and 2 API hosts in cluster mode.
+# Ctrl-C (or SIGTERM) stops everything gracefully. Data lives in ./.data/cluster-pg and survives restarts.
+#
+#   scripts/local-cluster.sh            # silos on 11111-11113 (probes on 11211-11213), API hosts on 5081-5082
+#   SILOS=5 HOSTS=3 scripts/local-cluster.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SILOS=${SILOS:-3}
+HOSTS=${HOSTS:-2}
+PGPORT=${PGPORT:-55432}
+CLUSTER=${CLUSTER:-local}
+DATA=$PWD/.data/cluster-pg
+PIDS=()
+
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+[ -x "$pgbin/initdb" ] || { echo "PostgreSQL server binaries not found: apt-get install -y postgresql" >&2; exit 1; }
+
+echo "building (Release)…"
+dotnet build Orleans.sln -c Release -v quiet -nologo >/dev/null
+
+if [ ! -f "$DATA/PG_VERSION" ]; then
+  echo "initialising PostgreSQL in $DATA"
+  mkdir -p "$DATA"
+  head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$DATA.password"
+  chmod 600 "$DATA.password"
+  pwfile=$(mktemp)
+  cp "$DATA.password" "$pwfile"
+  if [ "$(id -u)" = 0 ]; then chown postgres "$DATA" "$pwfile"; fi
+  as_postgres "$pgbin/initdb" -D "$DATA" -U postgres -E UTF8 --locale=C --auth=scram-sha-256 --pwfile="$pwfile" >/dev/null
+  rm -f "$pwfile"
+fi
+PASSWORD=$(cat "$DATA.password")
+as_postgres "$pgbin/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w \
+  -o "-c listen_addresses=127.0.0.1 -c port=$PGPORT -c unix_socket_directories='' -c max_connections=300" start >/dev/null
+PGPASSWORD=$PASSWORD psql -h 127.0.0.1 -p "$PGPORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'tollgate'" | grep -q 1 \
+  || PGPASSWORD=$PASSWORD psql -h 127.0.0.1 -p "$PGPORT" -U postgres -qc "CREATE DATABASE tollgate"
+export ConnectionStrings__Tollgate="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=$PASSWORD;Database=tollgate"
+export Cluster__ClusterId=$CLUSTER
+
+stop() {
+  echo "stopping…"
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait "${PIDS[@]}" 2>/dev/null || true
+  as_postgres "$pgbin/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null || true
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+wait_ready() { for _ in $(seq 1 120); do curl -fs "$1" >/dev/null && return 0; sleep 0.5; done; echo "not ready: $1" >&2; return 1; }
+
+mkdir -p .data/logs
+for i in $(seq 1 "$SILOS"); do
+  Silo__Port=$((11110 + i)) Silo__HealthPort=$((11210 + i)) \
+    dotnet src/Silo/bin/Release/net10.0/Tollgate.Silo.dll > ".data/logs/silo-$i.log" 2>&1 &
+  PIDS+=($!)
+  wait_ready "http://127.0.0.1:$((11210 + i))/readyz"
+  echo "silo $i: 127.0.0.1:$((11110 + i)), probes http://127.0.0.1:$((11210 + i))/readyz"
+done
+for i in $(seq 1 "$HOSTS"); do
+  ApiHost__Mode=Cluster dotnet src/ApiHost/bin/Release/net10.0/Tollgate.ApiHost.dll --urls "http://127.0.0.1:$((5080 + i))" \
+    > ".data/logs/apihost-$i.log" 2>&1 &
+  PIDS+=($!)
+  wait_ready "http://127.0.0.1:$((5080 + i))/readyz"
+  echo "API host $i: http://127.0.0.1:$((5080 + i))"
+done
+echo "cluster '$CLUSTER' is up (logs in .data/logs). Ctrl-C stops it."
+wait
