@@ -36,11 +36,7 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
 
     internal Catalog Catalog { get; } = new();
 
-    public TGrain GetGrain<TGrain>(string key) where TGrain : IGrainWithStringKey
-    {
-        var registration = GrainInterfaceRegistry.Get(typeof(TGrain));
-        return (TGrain)registration.Factory(new GrainId(registration.TypeName, key), this);
-    }
+    public TGrain GetGrain<TGrain>(string key) where TGrain : IGrainWithStringKey => GrainInterfaceRegistry.CreateReference<TGrain>(key, this);
 
     /// <summary>True when <paramref name="grainId"/> has an activation in this silo.</summary>
     public bool IsActive(GrainId grainId) => Catalog.TryGet(grainId, out _);

@@ -38,11 +38,7 @@ public sealed class ClusterClient : IGrainFactory, IGrainCallInvoker, IAsyncDisp
         _refreshing = RefreshLoopAsync();
     }
 
-    public TGrain GetGrain<TGrain>(string key) where TGrain : IGrainWithStringKey
-    {
-        var registration = GrainInterfaceRegistry.Get(typeof(TGrain));
-        return (TGrain)registration.Factory(new GrainId(registration.TypeName, key), this);
-    }
+    public TGrain GetGrain<TGrain>(string key) where TGrain : IGrainWithStringKey => GrainInterfaceRegistry.CreateReference<TGrain>(key, this);
 
     public async Task<TResult> InvokeAsync<TResult>(GrainReference target, GrainRequest<TResult> request)
     {

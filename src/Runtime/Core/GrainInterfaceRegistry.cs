@@ -23,6 +23,13 @@ public static class GrainInterfaceRegistry
     /// <summary>The reader of a method, or null when no loaded grain interface has it.</summary>
     internal static GrainRequestReader? FindMethod(string methodName) => Methods.GetValueOrDefault(methodName);
 
+    /// <summary>A typed reference to grain <paramref name="key"/> whose calls go through <paramref name="invoker"/>.</summary>
+    public static TGrain CreateReference<TGrain>(string key, IGrainCallInvoker invoker) where TGrain : IGrainWithStringKey
+    {
+        var registration = Get(typeof(TGrain));
+        return (TGrain)registration.Factory(new GrainId(registration.TypeName, key), invoker);
+    }
+
     internal static Registration Get(Type grainInterface)
     {
         if (Registrations.TryGetValue(grainInterface, out var registration))

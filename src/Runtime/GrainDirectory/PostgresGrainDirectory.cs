@@ -49,9 +49,7 @@ public sealed class PostgresGrainDirectory(PostgresDatabase database)
     {
         await using var command = database.DataSource.CreateCommand(
             "DELETE FROM grain_directory WHERE silo_address = $1 AND silo_port = $2 AND silo_generation = $3");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = silo.Host });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = silo.Port });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = silo.Generation });
+        command.Parameters.AddSilo(silo);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -59,9 +57,7 @@ public sealed class PostgresGrainDirectory(PostgresDatabase database)
     {
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.GrainId.Type });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.GrainId.Key });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.Silo.Host });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = entry.Silo.Port });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = entry.Silo.Generation });
+        command.Parameters.AddSilo(entry.Silo);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = entry.ActivationId });
     }
 

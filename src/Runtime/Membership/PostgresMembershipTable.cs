@@ -77,9 +77,7 @@ public sealed class PostgresMembershipTable(PostgresDatabase database, string cl
                 WHERE cluster_members.status <> {(short)SiloStatus.Dead}
             """, connection, transaction);
         write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = clusterId });
-        write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.Silo.Host });
-        write.Parameters.Add(new NpgsqlParameter<int> { TypedValue = entry.Silo.Port });
-        write.Parameters.Add(new NpgsqlParameter<long> { TypedValue = entry.Silo.Generation });
+        write.Parameters.AddSilo(entry.Silo);
         write.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)entry.Status });
         write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(entry.Suspicions) });
         write.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = entry.IAmAlive });
@@ -98,7 +96,8 @@ public sealed class PostgresMembershipTable(PostgresDatabase database, string cl
     {
         await using var command = database.DataSource.CreateCommand(
             "UPDATE cluster_members SET i_am_alive = now() WHERE cluster_id = $1 AND address = $2 AND port = $3 AND generation = $4");
-        AddSilo(command, silo);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = clusterId });
+        command.Parameters.AddSilo(silo);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -110,13 +109,5 @@ public sealed class PostgresMembershipTable(PostgresDatabase database, string cl
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = clusterId });
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = age });
         return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private void AddSilo(NpgsqlCommand command, SiloAddress silo)
-    {
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = clusterId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = silo.Host });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = silo.Port });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = silo.Generation });
     }
 }

@@ -12,11 +12,7 @@ public sealed class SiloClient(EndPoint silo, TimeSpan responseTimeout) : IGrain
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private SiloConnection? _connection;
 
-    public TGrain GetGrain<TGrain>(string key) where TGrain : IGrainWithStringKey
-    {
-        var registration = GrainInterfaceRegistry.Get(typeof(TGrain));
-        return (TGrain)registration.Factory(new GrainId(registration.TypeName, key), this);
-    }
+    public TGrain GetGrain<TGrain>(string key) where TGrain : IGrainWithStringKey => GrainInterfaceRegistry.CreateReference<TGrain>(key, this);
 
     public Task<TResult> InvokeAsync<TResult>(GrainReference target, GrainRequest<TResult> request) => InvokeAsync(target.GrainId, request);
 
