@@ -13,13 +13,16 @@ public sealed class ClusterTests(PostgresFixture postgres)
 
     private static string NewKey() => Guid.NewGuid().ToString("N");
 
-    [Fact]
-    public async Task ConcurrentFirstCallsOnThreeSilosCreateExactlyOneActivationPerGrain()
+    [Theory]
+    [InlineData("Hash")]
+    [InlineData("PreferLocal")] // every silo activates locally: registrations race, losers forward to the winner
+    public async Task ConcurrentFirstCallsOnThreeSilosCreateExactlyOneActivationPerGrain(string placement)
     {
         var cluster = "c" + NewKey()[..12];
-        await using var a = await TestSilo.StartMemberAsync(postgres, cluster);
-        await using var b = await TestSilo.StartMemberAsync(postgres, cluster);
-        await using var c = await TestSilo.StartMemberAsync(postgres, cluster);
+        var settings = new Dictionary<string, string?> { ["Cluster:Placement"] = placement };
+        await using var a = await TestSilo.StartMemberAsync(postgres, cluster, settings: settings);
+        await using var b = await TestSilo.StartMemberAsync(postgres, cluster, settings: settings);
+        await using var c = await TestSilo.StartMemberAsync(postgres, cluster, settings: settings);
         TestSilo[] silos = [a, b, c];
         await Eventually.TrueAsync(() => silos.All(s => s.Membership.Snapshot.ActiveSilos.Count == 3), Deadline, "all see three");
         var keys = Enumerable.Range(0, 10).Select(_ => NewKey()).ToList();
