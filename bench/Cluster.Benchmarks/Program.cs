@@ -1,5 +1,7 @@
 using System.Runtime;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using Tollgate.Cluster.Benchmarks;
 using Tollgate.Cluster.Benchmarks.Modes;
 using Tollgate.Cluster.Benchmarks.Report;
@@ -37,7 +39,11 @@ if (options.JsonFile is { } file)
 {
     var all = new BenchReport(startedUtc, Environment.Version.ToString(), Environment.OSVersion.ToString(), Environment.ProcessorCount,
         GCSettings.IsServerGC, concurrentGc, args, modes);
-    await File.WriteAllTextAsync(file, JsonSerializer.Serialize(all, new JsonSerializerOptions { WriteIndented = true }));
+    await File.WriteAllTextAsync(file, JsonSerializer.Serialize(all, new JsonSerializerOptions
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All), // keep → and µ readable
+    }));
     Console.WriteLine();
     Console.WriteLine($"JSON written to {Path.GetFullPath(file)}");
 }

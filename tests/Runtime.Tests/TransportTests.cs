@@ -67,6 +67,24 @@ public sealed class TransportTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task AGrainThatBlocksItsThreadHoldsUpNeitherProbesNorOtherCallsOnTheConnection()
+    {
+        await using var silo = await TestSilo.StartAsync(postgres, listen: true);
+        await using var client = new SiloClient(silo.Endpoint!, Timeout);
+        var counter = client.GetGrain<ICounterGrain>(NewKey());
+        await counter.GetAsync();
+
+        var blocking = client.GetGrain<ITurnProbeGrain>(NewKey()).BlockAsync(1_500);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.True(await client.PingAsync(TimeSpan.FromMilliseconds(500)), "the probe is answered while the grain blocks");
+        await counter.GetAsync();
+        var elapsed = started.Elapsed;
+        await blocking;
+
+        Assert.True(elapsed < TimeSpan.FromMilliseconds(1_000), $"other work on the connection waited {elapsed.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
     public async Task ACallPastTheClientsTimeoutIsAnUnknownOutcome()
     {
         await using var silo = await TestSilo.StartAsync(postgres, listen: true);

@@ -3,38 +3,47 @@ using System.Diagnostics;
 namespace Tollgate.Cluster.Benchmarks.Load;
 
 /// <summary>
-/// Runs a <see cref="LoadSpec"/>: starts its callers, lets them warm up, then times every call that completes in
-/// the recorded window with <see cref="Stopwatch.GetTimestamp"/> into a per-caller <see cref="LatencyHistogram"/>.
+/// Runs a <see cref="LoadSpec"/>: starts its callers (closed-loop tasks, or a <see cref="Pacer"/>), lets them warm
+/// up, then times every call that completes in the recorded window with <see cref="Stopwatch.GetTimestamp"/> into
+/// a per-caller <see cref="LatencyHistogram"/>.
 /// </summary>
 public static class LoadRunner
 {
-    private const int WarmingUp = 0;
-    private const int Measuring = 1;
-    private const int Stopped = 2;
-
     /// <summary>
     /// Runs <paramref name="spec"/>; <paramref name="call"/> gets the caller's index and the picked target index and
     /// makes one call. A call that throws counts as an error, not as a latency sample.
     /// </summary>
     public static async Task<LoadResult> RunAsync(LoadSpec spec, Func<int, int, Task> call)
     {
-        var phase = new Phase();
-        var callers = new Caller[spec.Callers];
+        var phase = new RunPhase();
+        var callers = Enumerable.Range(0, spec.Callers).Select(c => new CallerState(c, spec.Targets)).ToArray();
         var origin = Stopwatch.GetTimestamp();
-        var running = new Task[spec.Callers];
-        for (var c = 0; c < spec.Callers; c++)
+        Pacer? pacer = null;
+        Task running;
+        if (spec.TargetCallsPerSecond is { } rate)
         {
-            var caller = callers[c] = new Caller(c, spec, origin);
-            running[c] = Task.Run(() => caller.RunAsync(call, phase));
+            pacer = new Pacer(rate, origin, callers, call, phase);
+            running = Task.CompletedTask;
+        }
+        else
+        {
+            running = Task.WhenAll(callers.Select(caller => Task.Run(async () =>
+            {
+                while (phase.Value != RunPhase.Stopped)
+                {
+                    await caller.CallAsync(call, phase, long.MaxValue);
+                }
+            })));
         }
 
         await Task.Delay(spec.Warmup);
         var before = ProcessCounters.Take();
-        phase.Value = Measuring;
+        phase.Value = RunPhase.Measuring;
         await Task.Delay(spec.Duration);
-        phase.Value = Stopped;
+        phase.Value = RunPhase.Stopped;
         var after = ProcessCounters.Take();
-        await Task.WhenAll(running);
+        await (pacer?.StopAsync() ?? Task.CompletedTask);
+        await running;
 
         var sent = new LatencyHistogram();
         var scheduled = new LatencyHistogram();
@@ -78,86 +87,5 @@ public static class LoadRunner
             (after.ThreadPoolWorkItems - before.ThreadPoolWorkItems) / (double)calls,
             ThreadPool.ThreadCount,
             after.LockContentions - before.LockContentions);
-    }
-
-    /// <summary>Which part of the run it is; read by every caller after every call.</summary>
-    private sealed class Phase
-    {
-        private int _value;
-
-        public int Value
-        {
-            get => Volatile.Read(ref _value);
-            set => Volatile.Write(ref _value, value);
-        }
-    }
-
-    /// <summary>One caller: its own pick sequence, schedule and histograms.</summary>
-    private sealed class Caller(int index, LoadSpec spec, long origin)
-    {
-        public LatencyHistogram Sent { get; } = new();
-
-        public LatencyHistogram FromSchedule { get; } = new();
-
-        public long Errors { get; private set; }
-
-        public async Task RunAsync(Func<int, int, Task> call, Phase phase)
-        {
-            // A fixed-seed xorshift per caller: the same picks on every run.
-            var x = 0x2545F491u ^ (uint)((index + 1) * 0x9E3779B9u);
-            double interval = 0;
-            double next = origin;
-            if (spec.TargetCallsPerSecond is { } rate)
-            {
-                interval = spec.Callers * Stopwatch.Frequency / rate;
-                next = origin + (index * Stopwatch.Frequency / rate);
-            }
-
-            while (phase.Value != Stopped)
-            {
-                var slot = long.MaxValue;
-                if (interval > 0)
-                {
-                    slot = (long)next;
-                    next += interval;
-                    var wait = slot - Stopwatch.GetTimestamp();
-                    if (wait > 0)
-                    {
-                        // Under 1 ms this completes at once (timer granularity): the call goes a little early.
-                        await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency));
-                    }
-                }
-
-                x ^= x << 13;
-                x ^= x >> 17;
-                x ^= x << 5;
-                var pick = (int)(x % (uint)spec.Targets);
-                var failed = false;
-                var start = Stopwatch.GetTimestamp();
-                try
-                {
-                    await call(index, pick);
-                }
-                catch (Exception)
-                {
-                    failed = true;
-                }
-
-                var end = Stopwatch.GetTimestamp();
-                if (phase.Value != Measuring)
-                {
-                    continue;
-                }
-
-                if (failed)
-                {
-                    Errors++;
-                    continue;
-                }
-
-                Sent.Record(end - start);
-                FromSchedule.Record(end - Math.Min(slot, start));
-            }
-        }
     }
 }

@@ -3,8 +3,8 @@ namespace Tollgate.Cluster.Benchmarks.Load;
 /// <summary>
 /// One timed run: <see cref="Callers"/> concurrent callers, each calling pseudo-randomly picked targets below
 /// <see cref="Targets"/>, for <see cref="Warmup"/> (not recorded) and then <see cref="Duration"/> (recorded).
-/// With <see cref="TargetCallsPerSecond"/> the callers are paced: caller <c>c</c>'s <c>k</c>-th call is scheduled at
-/// <c>(k · callers + c) / rate</c> after the start, and a caller that is behind calls at once until it catches up.
-/// Without it they are closed-loop: each calls again as soon as its previous call completes.
+/// With <see cref="TargetCallsPerSecond"/> the calls are paced by a <see cref="Pacer"/>: slots come due evenly at
+/// that rate and each free caller takes the next one, so at most <see cref="Callers"/> calls are in flight.
+/// Without it the callers are closed-loop: each calls again as soon as its previous call completes.
 /// </summary>
 public sealed record LoadSpec(string Name, int Callers, int Targets, TimeSpan Warmup, TimeSpan Duration, double? TargetCallsPerSecond = null);

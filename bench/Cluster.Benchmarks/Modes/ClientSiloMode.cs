@@ -16,6 +16,7 @@ public static class ClientSiloMode
 {
     public const double TargetCallsPerSecond = 50_000;
     public static readonly TimeSpan TargetP99 = TimeSpan.FromMilliseconds(5);
+    private const int Connections = 4;
     private static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(30);
 
     public static async Task<ModeReport> RunAsync(BenchOptions options, TextWriter log)
@@ -33,18 +34,6 @@ public static class ClientSiloMode
 
         var session = new LoadSession(options, keys.Length, log);
         Task Ping() => PingOrThrowAsync(client);
-        if (Environment.GetEnvironmentVariable("BENCH_SCRATCH") == "1")
-        {
-            var clients = Enumerable.Range(0, 4).Select(_ => new SiloClient(silo.Endpoint, ResponseTimeout)).ToArray();
-            var multi = clients.Select(cl => Array.ConvertAll(keys, cl.GetGrain<IEchoGrain>)).ToArray();
-            await session.MeasureAsync("4 conns", options.Callers, null, (c, pick) => multi[c % 4][pick].PingAsync(1));
-            await session.MeasureAsync("1 conn", options.Callers, null, (_, pick) => remote[pick].PingAsync(1));
-            await session.MeasureAsync("ping", options.Callers, null, (_, _) => Ping());
-            await session.MeasureAsync("1 conn, 16 callers", 16, null, (_, pick) => remote[pick].PingAsync(1));
-            await session.MeasureAsync("1 conn, 256 callers", 256, null, (_, pick) => remote[pick].PingAsync(1));
-            return new ModeReport("scratch", [], session.Results, [], [], []);
-        }
-
         var network = await session.MeasureAsync("client→silo, TCP", options.Callers, null, (_, pick) => remote[pick].PingAsync(1));
         var half = network.CallsPerSecond / 2;
         var networkHalf = await session.MeasureAsync("client→silo, TCP, half load", options.Callers, half, (_, pick) => remote[pick].PingAsync(1));
@@ -52,8 +41,8 @@ public static class ClientSiloMode
         var inProcessHalf = await session.MeasureAsync("in-process, same paced rate (baseline)", options.Callers, half, (_, pick) => local[pick].PingAsync(1));
         var ping = await session.MeasureAsync("raw ping-pong, same connection", options.Callers, null, (_, _) => Ping());
         var networkOne = await session.MeasureAsync("client→silo, TCP, one caller", 1, null, (_, pick) => remote[pick].PingAsync(1));
-        var inProcessOne = await session.MeasureAsync("in-process, one caller (baseline)", 1, null, (_, pick) => local[pick].PingAsync(1));
         var pingOne = await session.MeasureAsync("raw ping-pong, one caller", 1, null, (_, _) => Ping());
+        var inProcessOne = await session.MeasureAsync("in-process, one caller (baseline)", 1, null, (_, pick) => local[pick].PingAsync(1));
 
         var c = options.Callers;
         var comparisons = new List<Comparison>
@@ -70,6 +59,24 @@ public static class ClientSiloMode
             new($"CPU per call, {c} callers: TCP", "µs", network.CpuUsPerCall, "in-process", inProcess.CpuUsPerCall),
             new($"Allocated per call, {c} callers: TCP", "B", network.AllocatedBytesPerCall, "in-process", inProcess.AllocatedBytesPerCall),
         };
+
+        // Is the one multiplexed connection the limit? The same callers spread over several clients, each its own connection.
+        var clients = Enumerable.Range(0, Connections).Select(_ => new SiloClient(silo.Endpoint, ResponseTimeout)).ToArray();
+        try
+        {
+            var spread = Array.ConvertAll(clients, each => Array.ConvertAll(keys, each.GetGrain<IEchoGrain>));
+            await Task.WhenAll(spread.Select(grains => grains[0].PingAsync(0)));
+            var multi = await session.MeasureAsync($"client→silo, TCP, {Connections} connections", options.Callers, null,
+                (caller, pick) => spread[caller % Connections][pick].PingAsync(1));
+            comparisons.Add(new($"Throughput, {options.Callers} callers: TCP, {Connections} connections", "calls/s", multi.CallsPerSecond, "one connection", network.CallsPerSecond));
+        }
+        finally
+        {
+            foreach (var each in clients)
+            {
+                await each.DisposeAsync();
+            }
+        }
 
         var targetP99Us = TargetP99.TotalMicroseconds;
         var targets = new List<TargetCheck>

@@ -13,9 +13,9 @@ namespace Tollgate.Cluster.Benchmarks.Modes;
 /// in-memory grain state, <see cref="PlacementStrategy.PreferLocal"/> so each grain lives where it was first
 /// called). Echo grains are activated on B, relay grains (one per caller) and a second set of echo grains on A.
 /// Each call goes to a relay grain on A whose turn calls an echo grain: on B (routed by A's ClusterRouter over
-/// A's <see cref="SiloPeers"/> connection to B) or, as the baseline, on A itself. A third run calls B's echo grains
-/// directly through A's <see cref="SiloPeers"/> client for B: the transport path of a forwarded call without the
-/// relay turn and routing.
+/// A's <see cref="SiloPeers"/> connection to B) or, as the baseline, on A itself. Two more runs call B's echo grains
+/// without the relay turn: through A's <c>GrainFactory</c> from outside any grain (routing, then the same
+/// connection), and directly through A's <see cref="SiloPeers"/> client for B (the transport path alone).
 /// </summary>
 public static class SiloSiloMode
 {
@@ -47,12 +47,14 @@ public static class SiloSiloMode
 
         var toB = a.Services.GetRequiredService<SiloPeers>().Client(b.Membership.Self!);
         var viaPeers = Array.ConvertAll(remoteKeys, toB.GetGrain<IEchoGrain>);
+        var viaRouter = Array.ConvertAll(remoteKeys, a.Grains.GetGrain<IEchoGrain>);
         var session = new LoadSession(options, options.Grains, log);
         var remote = await session.MeasureAsync("grain on A → grain on B, TCP", options.Callers, null, (c, pick) => relays[c].RelayAsync(remoteKeys[pick], 1));
         var half = remote.CallsPerSecond / 2;
         var remoteHalf = await session.MeasureAsync("grain on A → grain on B, TCP, half load", options.Callers, half, (c, pick) => relays[c].RelayAsync(remoteKeys[pick], 1));
         var local = await session.MeasureAsync("grain on A → grain on A (baseline)", options.Callers, null, (c, pick) => relays[c].RelayAsync(localKeys[pick], 1));
         var localHalf = await session.MeasureAsync("grain on A → grain on A, same paced rate (baseline)", options.Callers, half, (c, pick) => relays[c].RelayAsync(localKeys[pick], 1));
+        var routed = await session.MeasureAsync("A's GrainFactory, outside a grain → grain on B, TCP", options.Callers, null, (_, pick) => viaRouter[pick].PingAsync(1));
         var peers = await session.MeasureAsync("A's SiloPeers client → grain on B, TCP", options.Callers, null, (_, pick) => viaPeers[pick].PingAsync(1));
         CheckPlacement(a, b, options);
 
@@ -64,7 +66,10 @@ public static class SiloSiloMode
             new($"p99 at max load: A → B", "µs", remote.P99Us, "A → A", local.P99Us),
             new($"p50 at half load ({ReportPrinter.N(half)}/s): A → B", "µs", remoteHalf.P50Us, "A → A, same rate", localHalf.P50Us),
             new($"p99 at half load ({ReportPrinter.N(half)}/s): A → B", "µs", remoteHalf.P99Us, "A → A, same rate", localHalf.P99Us),
-            new($"Throughput, {n} callers: A → B through the relay grain", "calls/s", remote.CallsPerSecond, "SiloPeers client → B", peers.CallsPerSecond),
+            new($"Throughput, {n} callers: A → B through the relay grain", "calls/s", remote.CallsPerSecond, "A's GrainFactory outside a grain → B", routed.CallsPerSecond),
+            new($"Throughput, {n} callers: A's GrainFactory outside a grain → B", "calls/s", routed.CallsPerSecond, "SiloPeers client → B", peers.CallsPerSecond),
+            new($"CPU per call, {n} callers: A → B through the relay grain", "µs", remote.CpuUsPerCall, "SiloPeers client → B", peers.CpuUsPerCall),
+            new($"Allocated per call, {n} callers: A → B through the relay grain", "B", remote.AllocatedBytesPerCall, "SiloPeers client → B", peers.AllocatedBytesPerCall),
             new($"CPU per call, {n} callers: A → B", "µs", remote.CpuUsPerCall, "A → A", local.CpuUsPerCall),
             new($"Allocated per call, {n} callers: A → B", "B", remote.AllocatedBytesPerCall, "A → A", local.AllocatedBytesPerCall),
         };

@@ -22,7 +22,11 @@ public sealed class SiloConnectionHandler(GrainRuntime runtime, IHostApplication
         {
             if (frame.Kind == FrameKind.Request)
             {
-                _ = HandleAsync(channel!, frame, drain);
+                // Counted before it leaves the read loop, and run off it: a grain that computes for a long time
+                // must not hold up the other calls on this connection, nor the probes that keep the silo alive.
+                drain.Begin();
+                ThreadPool.UnsafeQueueUserWorkItem(static s => _ = s.handler.HandleAsync(s.channel, s.frame, s.drain),
+                    (handler: this, channel: channel!, frame, drain), preferLocal: true);
             }
             else if (frame.Kind == FrameKind.Ping && runtime.IsStarted)
             {
@@ -39,7 +43,6 @@ public sealed class SiloConnectionHandler(GrainRuntime runtime, IHostApplication
     private async Task HandleAsync(FrameChannel channel, Frame frame, Drain drain)
     {
         byte[] reply;
-        drain.Begin();
         try
         {
             var (target, request) = Decode(frame.Body);

@@ -8,4 +8,7 @@ public interface ITurnProbeGrain : IGrainWithStringKey
     Task<(int Calls, int MaxConcurrent)> StatsAsync();
 
     Task SleepAsync(int milliseconds);
+
+    /// <summary>Blocks its thread (no await) for the time given: a CPU-bound grain method.</summary>
+    Task BlockAsync(int milliseconds);
 }

@@ -31,4 +31,10 @@ public sealed class TurnProbeGrain(ActivationLog log) : Grain, ITurnProbeGrain
     public Task<(int Calls, int MaxConcurrent)> StatsAsync() => Task.FromResult((_calls, _maxConcurrent));
 
     public Task SleepAsync(int milliseconds) => Task.Delay(milliseconds);
+
+    public Task BlockAsync(int milliseconds)
+    {
+        Thread.Sleep(milliseconds);
+        return Task.CompletedTask;
+    }
 }
