@@ -46,6 +46,7 @@ public sealed class SiloProcess : IAsyncDisposable
             ["Cluster__IAmAlivePeriod"] = "00:00:00.500",
             ["Silo__Address"] = "127.0.0.1",
             ["Silo__Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Silo__HealthPort"] = HostProcess.FreePort().ToString(CultureInfo.InvariantCulture), // port + 1 may be taken
             ["Silo__GrainAssemblies__0"] = typeof(TestGrainsModule).Assembly.Location,
             ["Logging__LogLevel__Default"] = "Warning",
         };
