@@ -67,6 +67,7 @@ internal sealed class SiloConnection : IAsyncDisposable
         finally
         {
             _pending.TryRemove(call.Id, out _);
+            CloseIfDrained();
         }
     }
 
@@ -108,10 +109,21 @@ internal sealed class SiloConnection : IAsyncDisposable
         if (frame.Kind == FrameKind.GoAway)
         {
             _goingAway = true;
+            CloseIfDrained();
         }
         else if (_pending.TryGetValue(frame.CallId, out var call))
         {
             call.Reply.TrySetResult(frame);
+        }
+    }
+
+    // After GOAWAY the client hangs up once nothing is pending: the silo reads (and answers) everything sent
+    // before that, so no call is lost unread when it closes.
+    private void CloseIfDrained()
+    {
+        if (_goingAway && _pending.IsEmpty)
+        {
+            _closing.Cancel();
         }
     }
 

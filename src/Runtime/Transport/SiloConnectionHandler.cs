@@ -87,8 +87,10 @@ public sealed class SiloConnectionHandler(GrainRuntime runtime, IHostApplication
     /// <summary>Counts a connection's calls in flight, and closes it once the silo stops and they are done.</summary>
     private sealed class Drain(CancellationToken connectionClosed, CancellationToken stopping)
     {
-        // Long enough for calls the client sent before it read GOAWAY to arrive and be refused as retriable.
-        private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(100);
+        private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(50);
+
+        // A client that never hangs up (it does not speak GOAWAY) does not hold the stop longer than this.
+        private static readonly TimeSpan ClientCloseBound = TimeSpan.FromSeconds(5);
         private readonly CancellationTokenSource _closed = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
         private int _inFlight;
 
@@ -105,16 +107,20 @@ public sealed class SiloConnectionHandler(GrainRuntime runtime, IHostApplication
             try
             {
                 await channel.SendAsync(FrameCodec.Reply(FrameKind.GoAway, 0, []));
+
+                // Keep reading until the client hangs up (it does once its calls are answered), so a call it sent
+                // before it read GOAWAY is answered, as refused and retriable, rather than lost unread.
+                var giveUpAt = DateTime.UtcNow + ClientCloseBound;
                 do
                 {
                     await Task.Delay(Grace, _closed.Token);
                 }
-                while (Volatile.Read(ref _inFlight) > 0);
+                while (Volatile.Read(ref _inFlight) > 0 || DateTime.UtcNow < giveUpAt);
                 await _closed.CancelAsync();
             }
             catch (Exception exception) when (exception is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
             {
-                // Already closed.
+                // Closed: by the client, as it should be.
             }
         }
     }
