@@ -146,7 +146,11 @@ public sealed class MembershipService(
         {
             var snapshot = await RefreshAsync(cancellationToken);
             var unreachable = new List<SiloAddress>();
-            foreach (var peer in snapshot.ActiveSilos.Where(p => p != Self))
+            // Only live members count: a silo whose heartbeat stopped (say the last active one was killed, leaving
+            // nobody to vote it dead) must not keep every newcomer out. Once active, this silo's probes vote it dead.
+            var staleBefore = DateTime.UtcNow - (_options.IAmAlivePeriod * 3);
+            var live = snapshot.Members.Where(m => m.Status == SiloStatus.Active && m.Silo != Self && m.IAmAlive > staleBefore).Select(m => m.Silo);
+            foreach (var peer in live)
             {
                 if (!await peers.PingAsync(Self!, peer, _options.ProbeTimeout))
                 {
