@@ -1,28 +1,32 @@
 using Tollgate.ApiHost;
+using Tollgate.ApiHost.Admin;
+using Tollgate.ApiHost.Auth;
+using Tollgate.ApiHost.Cli;
 using Tollgate.ApiHost.Errors;
+using Tollgate.ApiHost.Identity;
 using Tollgate.ApiHost.Operations;
-using Tollgate.Grains;
 using Tollgate.Runtime.Hosting;
+
+if (TollgateCli.IsCommand(args))
+{
+    return await TollgateCli.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ApiLimits.MaxRequestBodyBytes);
 builder.Services.AddTollgateProblemDetails();
 builder.Services.AddOpenApi();
-var mode = builder.Configuration.GetValue("ApiHost:Mode", ApiHostMode.Embedded);
-if (mode == ApiHostMode.Cluster)
-{
-    builder.Services.AddClusterClient();
-}
-else
-{
-    builder.Services.AddSilo().AddTollgateGrains();
-}
+builder.Services.AddTollgateBackend(builder.Configuration);
+builder.Services.AddTollgateAuth(builder.Configuration);
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCors();
 app.MapOpenApi();
 app.MapOperationsApi();
+app.MapAuthApi();
+app.MapAdminApi();
 return await app.RunUntilStartupFailsAsync();
 
 /// <summary>The entry point, visible to functional tests (<c>WebApplicationFactory&lt;Program&gt;</c>).</summary>

@@ -1,13 +1,26 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tollgate.Grains.Audit;
+using Tollgate.Grains.Identity;
 using Tollgate.Runtime.Hosting;
 using Tollgate.Runtime.Postgres;
 
 namespace Tollgate.Grains;
 
-/// <summary>Registers Tollgate's grain classes, their state tables and their migrations with a silo.</summary>
+/// <summary>Registers Tollgate's grain classes, their state tables, options and migrations with a silo.</summary>
 public static class TollgateGrainsServiceCollectionExtensions
 {
-    public static IServiceCollection AddTollgateGrains(this IServiceCollection services) => services
-        .AddGrains(typeof(TollgateGrainsServiceCollectionExtensions).Assembly)
-        .AddMigrations(new EmbeddedMigrations(typeof(TollgateGrainsServiceCollectionExtensions).Assembly, "tollgate"));
+    public static IServiceCollection AddTollgateGrains(this IServiceCollection services)
+    {
+        services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<PasswordHasher>();
+        services.TryAddSingleton<AuditLog>();
+        return services
+            .AddGrains(typeof(TollgateGrainsServiceCollectionExtensions).Assembly)
+            .AddGrainState(UserState.Table)
+            .AddGrainState(SessionState.Table)
+            .AddGrainState(EmailState.Table)
+            .AddMigrations(new EmbeddedMigrations(typeof(TollgateGrainsServiceCollectionExtensions).Assembly, "tollgate"));
+    }
 }

@@ -8,17 +8,22 @@ internal sealed record ApiError(int Status, string Code, string Title)
 {
     public static readonly ApiError ValidationFailed = new(400, "VALIDATION_FAILED", "Validation failed");
     public static readonly ApiError Unauthorized = new(401, "UNAUTHORIZED", "Unauthorized");
+    public static readonly ApiError InvalidEmailOrPassword = new(401, "INVALID_EMAIL_OR_PASSWORD", "Invalid email or password");
     public static readonly ApiError Forbidden = new(403, "FORBIDDEN", "Forbidden");
+    public static readonly ApiError Banned = new(403, "BANNED", "Banned");
+    public static readonly ApiError InvalidOrigin = new(403, "INVALID_ORIGIN", "Invalid origin");
     public static readonly ApiError NotFound = new(404, "NOT_FOUND", "Not found");
     public static readonly ApiError MethodNotAllowed = new(405, "METHOD_NOT_ALLOWED", "Method not allowed");
     public static readonly ApiError PayloadTooLarge = new(413, "PAYLOAD_TOO_LARGE", "Payload too large");
+    public static readonly ApiError UnsupportedMediaType = new(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type");
+    public static readonly ApiError UserAlreadyExists = new(422, "USER_ALREADY_EXISTS", "User already exists");
     public static readonly ApiError RateLimited = new(429, "RATE_LIMITED", "Too many requests");
     public static readonly ApiError Internal = new(500, "INTERNAL_ERROR", "Internal error");
     public static readonly ApiError Unavailable = new(503, "UNAVAILABLE", "Service unavailable");
 
     private static readonly Dictionary<int, ApiError> ByStatus = new[]
     {
-        ValidationFailed, Unauthorized, Forbidden, NotFound, MethodNotAllowed, PayloadTooLarge, RateLimited, Internal, Unavailable,
+        ValidationFailed, Unauthorized, Forbidden, NotFound, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType, RateLimited, Internal, Unavailable,
     }.ToDictionary(e => e.Status);
 
     /// <summary>The generic error for a status produced by the framework (an unmatched route, a body too large).</summary>

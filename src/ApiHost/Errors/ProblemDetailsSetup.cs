@@ -18,7 +18,10 @@ internal static class ProblemDetailsSetup
             problem.Type = problem.Extensions.ContainsKey("code") ? problem.Type : error.Type;
             problem.Title ??= error.Title;
             problem.Extensions.TryAdd("code", error.Code);
-            problem.Extensions.TryAdd("message", problem.Detail ?? error.Title);
+            // A body that is not JSON, or a member of the wrong type: say which, so the client can fix it.
+            problem.Extensions.TryAdd("message", context.Exception is BadHttpRequestException bad
+                ? bad.InnerException is System.Text.Json.JsonException json ? $"{bad.Message} {json.Message}" : bad.Message
+                : problem.Detail ?? error.Title);
             problem.Extensions.TryAdd("details", new Dictionary<string, object?>());
             problem.Extensions.Remove("traceId");
             if (context.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity is { } activity)
@@ -26,8 +29,16 @@ internal static class ProblemDetailsSetup
                 problem.Extensions["traceId"] = activity.TraceId.ToString();
             }
         });
+        // Binding failures (malformed JSON, wrong types) become exceptions, so their reason reaches the problem above.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.Configure<ExceptionHandlerOptions>(options =>
-            options.StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
+            options.StatusCodeSelector = exception => exception switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                // The grains could not be reached or did not answer in time: retry later, nothing was promised.
+                Tollgate.Runtime.GrainException => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            });
         return services;
     }
 }

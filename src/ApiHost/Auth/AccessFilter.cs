@@ -1,0 +1,54 @@
+using Tollgate.Grains.Access;
+
+namespace Tollgate.ApiHost.Auth;
+
+/// <summary>
+/// Enforces each endpoint's <see cref="EndpointAccess"/> on every request: the Origin check for cookie POSTs,
+/// the caller (401), the ban (403 BANNED, on every request, not only at sign-in) and the permission (403).
+/// </summary>
+public sealed class AccessFilter(CallerResolver callers, TrustedOrigins origins, AuthProblems problems) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var context = invocation.HttpContext;
+        var access = context.GetEndpoint()?.Metadata.GetMetadata<EndpointAccess>()
+            ?? throw new InvalidOperationException($"Endpoint {context.GetEndpoint()?.DisplayName} declares no access.");
+        var authentication = await callers.ResolveAsync(context);
+        if (HttpMethods.IsPost(context.Request.Method) && !OriginAllowed(context, authentication))
+        {
+            return AuthProblems.InvalidOrigin(context.Request.Headers.Origin.FirstOrDefault());
+        }
+
+        if (!access.RequiresCaller)
+        {
+            return await next(invocation);
+        }
+
+        if (authentication.Caller is not { } caller)
+        {
+            return problems.Unauthorized(context, authentication.Presented ? "Your session has ended; sign in again." : "Sign in to continue.");
+        }
+
+        if (caller.User.Banned)
+        {
+            return AuthProblems.Banned(caller.User);
+        }
+
+        if (access.Permission is { } permission && !PlatformAccess.Statement.Allows(caller.User.Roles, [permission]))
+        {
+            return AuthProblems.Forbidden([permission]);
+        }
+
+        return await next(invocation);
+    }
+
+    /// <summary>
+    /// A POST authenticated by the cookie must come from a trusted origin (CSRF). A POST that names an untrusted
+    /// Origin is refused too, whatever its credential, so a foreign page cannot sign a browser in (login CSRF).
+    /// </summary>
+    private bool OriginAllowed(HttpContext context, Authentication authentication)
+    {
+        var origin = context.Request.Headers.Origin.FirstOrDefault();
+        return origin is null ? authentication.Kind != CredentialKind.Cookie : origins.Contains(origin);
+    }
+}

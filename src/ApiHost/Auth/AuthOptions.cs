@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Tollgate.ApiHost.Auth;
+
+/// <summary>How the HTTP host handles credentials (section <c>Auth</c>; <c>FRONTEND_URL</c> at the root).</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>Cookie-signing secrets: the first signs, all verify (rotation). Empty: one generated and kept in PostgreSQL.</summary>
+    public string[] Secrets { get; set; } = [];
+
+    /// <summary>Origins allowed to make cookie-authenticated POSTs and credentialed CORS calls; <c>FRONTEND_URL</c> always is.</summary>
+    public string[] TrustedOrigins { get; set; } = [];
+
+    /// <summary>Secure (and <c>__Secure-</c> prefixed) cookies; by default when <c>FRONTEND_URL</c> is https.</summary>
+    public bool? SecureCookies { get; set; }
+
+    /// <summary>The frontend's sign-in page, for <c>details.signInUrl</c> of every 401.</summary>
+    public string SignInPath { get; set; } = "/sign-in";
+
+    /// <summary>Sign-in and sign-up attempts per window, per IP and per email (better-auth: 3 per 10 s).</summary>
+    [Range(1, 1_000_000)]
+    public int SignInMaxRequests { get; set; } = 3;
+
+    [Range(1, 86_400)]
+    public int SignInWindowSeconds { get; set; } = 10;
+}

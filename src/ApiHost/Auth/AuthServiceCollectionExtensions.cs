@@ -1,0 +1,45 @@
+using Tollgate.ApiHost.Http;
+
+namespace Tollgate.ApiHost.Auth;
+
+internal static class AuthServiceCollectionExtensions
+{
+    /// <summary>Credentials, cookies, origins (CORS included) and the access filter, options validated at start-up.</summary>
+    public static IServiceCollection AddTollgateAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(_ => FrontendOptions.From(configuration));
+        services.AddSingleton<TrustedOrigins>();
+        services.AddSingleton<SecretRing>();
+        services.AddSingleton<SessionCookie>();
+        services.AddSingleton<CallerResolver>();
+        services.AddSingleton<AuthProblems>();
+        services.AddSingleton<SignInRateLimiter>();
+        services.AddHostedService<AuthStartupCheck>();
+        services.AddCors();
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
+            .Configure<TrustedOrigins>((cors, origins) => cors.AddDefaultPolicy(policy => policy
+                .SetIsOriginAllowed(origins.Contains)
+                .AllowCredentials()
+                .AllowAnyMethod()
+                .WithHeaders("content-type", "authorization", "x-api-key", "idempotency-key")
+                .WithExposedHeaders("set-auth-token", "retry-after")));
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new UtcTimestampConverter()));
+        return services;
+    }
+
+    /// <summary>
+    /// Built at start-up, it resolves the origin settings, so a bad <c>FRONTEND_URL</c> or trusted origin stops the
+    /// host with one clear message instead of failing the first request.
+    /// </summary>
+    private sealed class AuthStartupCheck(TrustedOrigins origins) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            GC.KeepAlive(origins);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

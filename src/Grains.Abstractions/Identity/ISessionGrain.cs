@@ -1,0 +1,21 @@
+using Tollgate.Runtime;
+
+namespace Tollgate.Grains.Identity;
+
+/// <summary>A session, keyed by session id: its token hash, expiry and revocation. Only its user grain opens or revokes it.</summary>
+public interface ISessionGrain : IGrainWithStringKey
+{
+    Task<SessionInfo> CreateAsync(string userId, byte[] tokenHash, SessionRequest request);
+
+    /// <summary>
+    /// The session if <paramref name="tokenHash"/> is its token's (compared in constant time) and it is neither
+    /// expired nor revoked; slides the expiry when the last refresh is older than the update age.
+    /// </summary>
+    Task<SessionCheck?> ValidateAsync(byte[] tokenHash);
+
+    /// <summary>The session, or null when it is expired or revoked.</summary>
+    Task<SessionInfo?> GetAsync();
+
+    /// <summary>Revokes the session; false when it was already gone.</summary>
+    Task<bool> RevokeAsync();
+}

@@ -1,0 +1,12 @@
+namespace Tollgate.Grains.Identity;
+
+/// <summary>Why an identity operation did not happen; the HTTP host maps each to one error code.</summary>
+public enum IdentityError
+{
+    None,
+    InvalidCredentials,
+    UserExists,
+    Banned,
+    NotFound,
+    UnknownRole,
+}

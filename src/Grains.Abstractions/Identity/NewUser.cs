@@ -1,0 +1,4 @@
+namespace Tollgate.Grains.Identity;
+
+/// <summary>A user to register. <c>Roles</c> null means the default (<c>org_member</c>, or admin for a bootstrap email).</summary>
+public sealed record NewUser(string Name, string Email, string Password, string[]? Roles);

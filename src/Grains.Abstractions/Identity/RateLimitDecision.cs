@@ -1,0 +1,4 @@
+namespace Tollgate.Grains.Identity;
+
+/// <summary>Whether a request fits its fixed window; if not, how long until the next window opens.</summary>
+public sealed record RateLimitDecision(bool Allowed, int RetryAfterSeconds);

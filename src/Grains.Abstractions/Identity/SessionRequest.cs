@@ -1,0 +1,4 @@
+namespace Tollgate.Grains.Identity;
+
+/// <summary>Where a new session comes from; <c>RememberMe:false</c> gives a one-day session that does not slide.</summary>
+public sealed record SessionRequest(string? IpAddress, string? UserAgent, bool RememberMe);
