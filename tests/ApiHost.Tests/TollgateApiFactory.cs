@@ -4,12 +4,29 @@ using Microsoft.Extensions.Logging;
 
 namespace Tollgate.ApiHost.Tests;
 
-/// <summary>The real ApiHost (embedded silo) over a given PostgreSQL, served through the test server.</summary>
-public sealed class TollgateApiFactory(string connectionString) : WebApplicationFactory<Program>
+/// <summary>
+/// The real ApiHost (embedded silo) over a given PostgreSQL, served through the test server. Passwords hash with
+/// fewer iterations and the sign-in limit is raised, so tests can sign many users in from one address; tests
+/// of those two features set their own values.
+/// </summary>
+public sealed class TollgateApiFactory(string connectionString, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
+    public const string AdminEmail = "root-admin@example.com";
+
+    /// <summary>A client that keeps no cookies: each request carries exactly the credential the test gives it.</summary>
+    public HttpClient CreateBareClient() => CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Tollgate", connectionString);
+        builder.UseSetting("Auth:PasswordIterations", "10000");
+        builder.UseSetting("Auth:SignInMaxRequests", "100000");
+        builder.UseSetting("Auth:BootstrapAdmins:0", AdminEmail);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }
 }

@@ -14,7 +14,7 @@ public sealed class AccessFilter(CallerResolver callers, TrustedOrigins origins,
         var access = context.GetEndpoint()?.Metadata.GetMetadata<EndpointAccess>()
             ?? throw new InvalidOperationException($"Endpoint {context.GetEndpoint()?.DisplayName} declares no access.");
         var authentication = await callers.ResolveAsync(context);
-        if (HttpMethods.IsPost(context.Request.Method) && !OriginAllowed(context, authentication))
+        if (HttpMethods.IsPost(context.Request.Method) && !OriginAllowed(context, authentication, access))
         {
             return AuthProblems.InvalidOrigin(context.Request.Headers.Origin.FirstOrDefault());
         }
@@ -46,9 +46,11 @@ public sealed class AccessFilter(CallerResolver callers, TrustedOrigins origins,
     /// A POST authenticated by the cookie must come from a trusted origin (CSRF). A POST that names an untrusted
     /// Origin is refused too, whatever its credential, so a foreign page cannot sign a browser in (login CSRF).
     /// </summary>
-    private bool OriginAllowed(HttpContext context, Authentication authentication)
+    private bool OriginAllowed(HttpContext context, Authentication authentication, EndpointAccess access)
     {
         var origin = context.Request.Headers.Origin.FirstOrDefault();
-        return origin is null ? authentication.Kind != CredentialKind.Cookie : origins.Contains(origin);
+        return origin is null
+            ? !(access.RequiresCaller && authentication.Kind == CredentialKind.Cookie)
+            : origins.Contains(origin);
     }
 }

@@ -44,7 +44,8 @@ internal static class SessionsApi
                 cookie.Clear(context.Response);
             }
 
-            return TypedResults.Json<SessionEnvelope?>(null);
+            // better-auth's answer for "not signed in": a 200 whose body is the JSON literal null.
+            return TypedResults.Text("null", "application/json");
         }
 
         if (caller.Refreshed && caller.Kind == CredentialKind.Cookie)
@@ -52,7 +53,7 @@ internal static class SessionsApi
             await cookie.WriteAsync(context.Response, caller.Token, caller.Session, context.RequestAborted);
         }
 
-        return TypedResults.Json<SessionEnvelope?>(new SessionEnvelope(SessionResponse.From(caller.Session, caller.Token), UserResponse.From(caller.User)));
+        return TypedResults.Ok(new SessionEnvelope(SessionResponse.From(caller.Session, caller.Token), UserResponse.From(caller.User)));
     }
 
     private static async Task<IResult> SignOutAsync(HttpContext context, CallerResolver callers, IGrainFactory grains, SessionCookie cookie)
