@@ -190,6 +190,35 @@ public sealed class AdminApiTests(PostgresFixture postgres)
         Assert.Equal("org_member", (await client.SessionAsync(stranger.Token))!.Value.GetProperty("user").GetProperty("role").GetString());
     }
 
+    [Fact]
+    public async Task TheCliMakesTheFirstAdminAndRefusesUnknownEmailsAndRoles()
+    {
+        var email = AuthTestClient.NewEmail("cli");
+        await using (var before = new TollgateApiFactory(postgres.ConnectionString))
+        {
+            await new AuthTestClient(before.CreateBareClient()).SignUpAsync(email);
+        }
+
+        Assert.Equal(0, await RunCliAsync("admin", "set-role", "--email", email.ToUpperInvariant(), "--role", "platform_admin"));
+        Assert.Equal(2, await RunCliAsync("admin", "set-role", "--email", AuthTestClient.NewEmail("nobody"), "--role", "platform_admin"));
+        Assert.Equal(2, await RunCliAsync("admin", "set-role", "--email", email, "--role", "emperor"));
+
+        await using var after = new TollgateApiFactory(postgres.ConnectionString);
+        var signedIn = await new AuthTestClient(after.CreateBareClient()).SignInAsync(email);
+        Assert.Equal("platform_admin", signedIn.Body.GetProperty("user").GetProperty("role").GetString());
+        Assert.Equal(1L, await postgres.ScalarAsync<long>(
+            "SELECT count(*) FROM interactions WHERE user_id = $1 AND kind = 'role_changed' AND data->'by'->>'via' = 'cli'", signedIn.UserId));
+    }
+
+    private async Task<int> RunCliAsync(params string[] arguments)
+    {
+        await using var cli = HostProcess.Start("ApiHost", "Tollgate.ApiHost", arguments, new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Tollgate"] = postgres.ConnectionString,
+        });
+        return await cli.WaitForExitAsync(TimeSpan.FromSeconds(60));
+    }
+
     private static async Task<string?> SetRoleAsync(AuthTestClient client, string adminToken, string userId, string role)
     {
         using var response = await client.PostAsync("/api/auth/admin/set-role", adminToken, new { userId, role });
