@@ -18,6 +18,7 @@ internal static class TollgateBackend
         else
         {
             services.AddSilo().AddTollgateGrains();
+            services.AddHostedService<EmbeddedSiloLock>();
         }
 
         services.AddMigrations(new EmbeddedMigrations(typeof(TollgateBackend).Assembly, "apihost"));

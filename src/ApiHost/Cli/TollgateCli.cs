@@ -38,6 +38,11 @@ internal static class TollgateCli
         {
             return Fail(invalid.Message);
         }
+        catch (Exception exception) when (exception is Tollgate.Runtime.Postgres.EmbeddedPostgresException or Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            await Console.Error.WriteLineAsync($"Tollgate could not start: {exception.Message}");
+            return 1;
+        }
     }
 
     private static async Task<int> ExportPermissionsAsync(Dictionary<string, string> options)
@@ -72,12 +77,12 @@ internal static class TollgateCli
         }
 
         var builder = Host.CreateApplicationBuilder(configurationArgs);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Services.AddTollgateBackend(builder.Configuration);
         using var host = builder.Build();
-        await host.StartAsync();
         try
         {
+            await host.StartAsync();
             await WaitReadyAsync(host.Services.GetRequiredService<IReadinessCheck>());
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             if (await grains.GetGrain<IEmailGrain>(email).OwnerAsync() is not { } userId)

@@ -1,0 +1,75 @@
+using System.Globalization;
+
+namespace Tollgate.Http.Benchmarks;
+
+/// <summary>The command line: <c>[--duration 10s] [--warmup 3s] [--concurrency 64] [--users 64] [--sign-ins 20] [--json FILE]</c>.</summary>
+public sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int Concurrency, int Users, int SignIns, string? JsonFile)
+{
+    public const string Usage =
+        "Usage: dotnet run -c Release --project bench/Http.Benchmarks -- [options]\n" +
+        "  --duration 10s     recorded window of each load phase (a number of seconds, or with s / ms)\n" +
+        "  --warmup 3s        unrecorded warm-up before each load phase\n" +
+        "  --concurrency 64   concurrent request loops\n" +
+        "  --users 64         users signed up; get-session goes round-robin over their tokens\n" +
+        "  --sign-ins 20      sequential sign-ins timed (default PBKDF2 iterations)\n" +
+        "  --json FILE        also write the summary JSON to FILE";
+
+    /// <summary>The options, or null (after printing why) when the command line is wrong.</summary>
+    public static BenchOptions? Parse(string[] args, TextWriter errors)
+    {
+        var options = new BenchOptions(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3), 64, 64, 20, null);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] is "-h" or "--help")
+            {
+                errors.WriteLine(Usage);
+                return null;
+            }
+
+            if (i + 1 >= args.Length)
+            {
+                errors.WriteLine($"{args[i]} needs a value.\n{Usage}");
+                return null;
+            }
+
+            var value = args[++i];
+            switch (args[i - 1])
+            {
+                case "--duration" when Time(value) is { } t:
+                    options = options with { Duration = t };
+                    break;
+                case "--warmup" when Time(value) is { } t:
+                    options = options with { Warmup = t };
+                    break;
+                case "--concurrency" when Count(value) is { } n:
+                    options = options with { Concurrency = n };
+                    break;
+                case "--users" when Count(value) is { } n:
+                    options = options with { Users = n };
+                    break;
+                case "--sign-ins" when Count(value) is { } n:
+                    options = options with { SignIns = n };
+                    break;
+                case "--json":
+                    options = options with { JsonFile = value };
+                    break;
+                default:
+                    errors.WriteLine($"Unknown option or bad value: {args[i - 1]} {value}\n{Usage}");
+                    return null;
+            }
+        }
+
+        return options;
+    }
+
+    private static TimeSpan? Time(string value)
+    {
+        var (number, scale) = value.EndsWith("ms", StringComparison.Ordinal) ? (value[..^2], 1e-3)
+            : value.EndsWith('s') ? (value[..^1], 1.0)
+            : (value, 1.0);
+        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 ? TimeSpan.FromSeconds(s * scale) : null;
+    }
+
+    private static int? Count(string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
+}
