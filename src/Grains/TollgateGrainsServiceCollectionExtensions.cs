@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tollgate.Grains.ApiKeys;
 using Tollgate.Grains.Audit;
 using Tollgate.Grains.Identity;
+using Tollgate.Grains.Organizations;
 using Tollgate.Runtime.Hosting;
 using Tollgate.Runtime.Postgres;
 
@@ -21,6 +23,10 @@ public static class TollgateGrainsServiceCollectionExtensions
             .AddGrainState(UserState.Table)
             .AddGrainState(SessionState.Table)
             .AddGrainState(EmailState.Table)
+            .AddGrainState(OrganizationState.Table)
+            .AddGrainState(MemberState.Table)
+            .AddGrainState(SlugState.Table)
+            .AddGrainState(ApiKeyState.Table)
             .AddMigrations(new EmbeddedMigrations(typeof(TollgateGrainsServiceCollectionExtensions).Assembly, "tollgate"));
     }
 }

@@ -212,7 +212,7 @@ internal static class AdminApi
         }
 
         var caller = (await callers.ResolveAsync(context)).Caller!;
-        var missing = PlatformAccess.Statement.Missing(caller.User.Roles, requested!);
+        var missing = PlatformAuthorizer.Missing(caller, requested!);
         return TypedResults.Ok(new PermissionCheckResponse(
             missing.Count == 0, missing.Count == 0 ? null : "Not allowed: " + string.Join(", ", missing)));
     }

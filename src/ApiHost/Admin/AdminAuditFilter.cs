@@ -19,7 +19,8 @@ internal sealed class AdminAuditFilter(AuditLog audit, CallerResolver callers) :
         {
             route = context.Request.Path.Value,
             status,
-            sessionId = caller?.Session.Id,
+            sessionId = caller?.Session?.Id,
+            apiKeyId = caller?.ApiKey?.Id,
             ip = context.Connection.RemoteIpAddress?.ToString(),
         }, CancellationToken.None);
         return result;

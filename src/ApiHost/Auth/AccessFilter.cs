@@ -1,5 +1,3 @@
-using Tollgate.Grains.Access;
-
 namespace Tollgate.ApiHost.Auth;
 
 /// <summary>
@@ -19,6 +17,11 @@ public sealed class AccessFilter(CallerResolver callers, TrustedOrigins origins,
             return AuthProblems.InvalidOrigin(context.Request.Headers.Origin.FirstOrDefault());
         }
 
+        if (authentication.RetryAfterSeconds is { } retryAfter)
+        {
+            return AuthProblems.KeyRateLimited(context, retryAfter);
+        }
+
         if (!access.RequiresCaller)
         {
             return await next(invocation);
@@ -34,7 +37,12 @@ public sealed class AccessFilter(CallerResolver callers, TrustedOrigins origins,
             return AuthProblems.Banned(caller.User);
         }
 
-        if (access.Permission is { } permission && !PlatformAccess.Statement.Allows(caller.User.Roles, [permission]))
+        if (access.RequiresSession && caller.Session is null)
+        {
+            return AuthProblems.SessionRequired();
+        }
+
+        if (access.Permission is { } permission && !PlatformAuthorizer.Allows(caller, permission))
         {
             return AuthProblems.Forbidden([permission]);
         }

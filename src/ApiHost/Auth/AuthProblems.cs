@@ -18,6 +18,19 @@ public sealed class AuthProblems(FrontendOptions frontend, Microsoft.Extensions.
         "Your role does not allow this.",
         new Dictionary<string, object?> { ["required"] = required.Select(p => p.ToString()).ToArray() });
 
+    public static IResult SessionRequired() => ApiError.Forbidden.ToResult(
+        "This needs a signed-in session; an API key cannot do it.",
+        new Dictionary<string, object?> { ["required"] = new[] { "session" } });
+
+    /// <summary>429 for an API key over its own rate limit, with <c>Retry-After</c>.</summary>
+    public static IResult KeyRateLimited(HttpContext context, int retryAfterSeconds)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ApiError.RateLimited.ToResult(
+            $"This API key is over its rate limit; try again in {retryAfterSeconds} s.",
+            new Dictionary<string, object?> { ["retryAfter"] = retryAfterSeconds });
+    }
+
     public static IResult Banned(UserInfo user) => ApiError.Banned.ToResult(
         user.BanReason is { Length: > 0 } reason ? $"You are banned: {reason}" : "You are banned from this service.",
         new Dictionary<string, object?> { ["banReason"] = user.BanReason, ["banExpires"] = user.BanExpires });

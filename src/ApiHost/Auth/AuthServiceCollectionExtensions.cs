@@ -15,6 +15,7 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<AuthProblems>();
         services.AddSingleton<SignInRateLimiter>();
+        services.AddSingleton<Organizations.OrganizationAuthorizer>();
         services.AddHostedService<AuthStartupCheck>();
         services.AddCors();
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()

@@ -1,3 +1,4 @@
+using Tollgate.Grains.ApiKeys;
 using Tollgate.Grains.Identity;
 using Tollgate.Runtime;
 
@@ -26,14 +27,18 @@ public sealed class CallerResolver(IGrainFactory grains, SessionCookie cookie)
 
     private async Task<Authentication> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.Headers.ContainsKey("x-api-key"))
+        if (request.Headers.TryGetValue("x-api-key", out var apiKey))
         {
-            // API keys arrive with the organizations issue; until then a key is a credential we cannot accept.
-            return new Authentication(CredentialKind.ApiKey, null);
+            return await ApiKeyAuthenticationAsync(apiKey.ToString().Trim());
         }
 
         if (BearerValue(request) is { } bearer)
         {
+            if (ApiKeyTokens.LooksLikeKey(bearer))
+            {
+                return await ApiKeyAuthenticationAsync(bearer);
+            }
+
             var token = bearer.Contains('.') ? await cookie.VerifyAsync(bearer, cancellationToken) : bearer;
             return new Authentication(CredentialKind.Bearer, token is null ? null : await SessionCallerAsync(token, CredentialKind.Bearer));
         }
@@ -53,6 +58,30 @@ public sealed class CallerResolver(IGrainFactory grains, SessionCookie cookie)
         return header.Length > 7 && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
     }
 
+    /// <summary>A key is counted once per request (this runs once; the result is kept for the request).</summary>
+    private async Task<Authentication> ApiKeyAuthenticationAsync(string key)
+    {
+        if (!ApiKeyTokens.IsWellFormed(key))
+        {
+            return new Authentication(CredentialKind.ApiKey, null);
+        }
+
+        var hash = ApiKeyTokens.Hash(key);
+        if (await grains.GetGrain<IApiKeyGrain>(ApiKeyTokens.KeyIdOf(hash)).UseAsync(hash) is not { } check)
+        {
+            return new Authentication(CredentialKind.ApiKey, null);
+        }
+
+        if (!check.Allowed)
+        {
+            return new Authentication(CredentialKind.ApiKey, null, check.RetryAfterSeconds);
+        }
+
+        return await grains.GetGrain<IUserGrain>(check.Key.UserId).GetAsync() is { } user
+            ? new Authentication(CredentialKind.ApiKey, new Caller(user, null, check.Key, null, CredentialKind.ApiKey, false))
+            : new Authentication(CredentialKind.ApiKey, null);
+    }
+
     private async Task<Caller?> SessionCallerAsync(string token, CredentialKind kind)
     {
         if (!SessionTokens.IsWellFormed(token))
@@ -67,7 +96,7 @@ public sealed class CallerResolver(IGrainFactory grains, SessionCookie cookie)
         }
 
         return await grains.GetGrain<IUserGrain>(check.Session.UserId).GetAsync() is { } user
-            ? new Caller(user, check.Session, token, kind, check.Refreshed)
+            ? new Caller(user, check.Session, null, token, kind, check.Refreshed)
             : null;
     }
 }

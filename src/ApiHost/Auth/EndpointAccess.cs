@@ -6,12 +6,13 @@ namespace Tollgate.ApiHost.Auth;
 /// What an endpoint requires, declared on every endpoint under <c>/api</c> (a test fails when one has none, or
 /// names a permission that is not in the statement): nobody, a signed-in caller, or a permission.
 /// </summary>
-public sealed record EndpointAccess(bool RequiresCaller, Permission? Permission)
+public sealed record EndpointAccess(bool RequiresCaller, bool RequiresSession, Permission? Permission)
 {
-    public static readonly EndpointAccess Public = new(false, null);
-    public static readonly EndpointAccess SignedIn = new(true, null);
+    public static readonly EndpointAccess Public = new(false, false, null);
+    public static readonly EndpointAccess SignedIn = new(true, false, null);
+    public static readonly EndpointAccess Session = new(true, true, null);
 
-    public static EndpointAccess Requires(Permission permission) => new(true, permission);
+    public static EndpointAccess Requires(Permission permission) => new(true, false, permission);
 }
 
 public static class EndpointAccessExtensions
@@ -21,6 +22,10 @@ public static class EndpointAccessExtensions
 
     /// <summary>Any signed-in, unbanned caller.</summary>
     public static RouteHandlerBuilder RequireCaller(this RouteHandlerBuilder builder) => builder.WithMetadata(EndpointAccess.SignedIn)
+        .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+
+    /// <summary>A signed-in caller with a session (cookie or bearer token): an API key has no session to act on.</summary>
+    public static RouteHandlerBuilder RequireSession(this RouteHandlerBuilder builder) => builder.WithMetadata(EndpointAccess.Session)
         .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
 
     /// <summary>A caller whose platform roles grant <paramref name="permission"/>.</summary>

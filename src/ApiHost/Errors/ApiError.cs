@@ -17,6 +17,10 @@ internal sealed record ApiError(int Status, string Code, string Title)
     public static readonly ApiError PayloadTooLarge = new(413, "PAYLOAD_TOO_LARGE", "Payload too large");
     public static readonly ApiError UnsupportedMediaType = new(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type");
     public static readonly ApiError UserAlreadyExists = new(422, "USER_ALREADY_EXISTS", "User already exists");
+    public static readonly ApiError OrganizationAlreadyExists = new(422, "ORGANIZATION_ALREADY_EXISTS", "Organization already exists");
+    public static readonly ApiError MemberAlreadyExists = new(422, "MEMBER_ALREADY_EXISTS", "Already a member");
+    public static readonly ApiError LastOwner = new(422, "LAST_OWNER", "The last owner must stay");
+    public static readonly ApiError NoActiveOrganization = new(400, "NO_ACTIVE_ORGANIZATION", "No active organization");
     public static readonly ApiError RateLimited = new(429, "RATE_LIMITED", "Too many requests");
     public static readonly ApiError Internal = new(500, "INTERNAL_ERROR", "Internal error");
     public static readonly ApiError Unavailable = new(503, "UNAVAILABLE", "Service unavailable");

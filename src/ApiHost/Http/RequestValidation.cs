@@ -87,9 +87,9 @@ internal sealed class RequestValidation
     }
 
     /// <summary>An id: letters, digits, '-' and '_' only, so it can never be anything but a lookup key.</summary>
-    public string? Id(string field, string? value)
+    public string? Id(string field, string? value, bool optional = false)
     {
-        var id = Text(field, value, MaxIdLength);
+        var id = Text(field, value, MaxIdLength, optional: optional);
         if (id is not null && !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
         {
             Add(field, "must contain only letters, digits, '-' and '_'");
@@ -99,8 +99,27 @@ internal sealed class RequestValidation
         return id;
     }
 
+    /// <summary>An organization slug: 2 to 64 lower-case letters, digits and '-'.</summary>
+    public string? Slug(string field, string? value)
+    {
+        var slug = Text(field, value, 64, 2);
+        if (slug is not null && !slug.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+        {
+            Add(field, "must contain only lower-case letters, digits and '-'");
+            return null;
+        }
+
+        return slug;
+    }
+
+    /// <summary>Organization member roles (<c>owner</c>, <c>admin</c>, <c>member</c>), as a string or an array.</summary>
+    public string[]? MemberRoles(string field, JsonElement? value) => RolesOf(field, value, optional: false, Tollgate.Grains.Access.OrganizationAccess.Statement);
+
     /// <summary>A role as better-auth sends it: a string (comma-separated roles allowed) or an array of strings.</summary>
-    public string[]? Roles(string field, JsonElement? value, bool optional)
+    public string[]? Roles(string field, JsonElement? value, bool optional) =>
+        RolesOf(field, value, optional, Tollgate.Grains.Access.PlatformAccess.Statement);
+
+    private string[]? RolesOf(string field, JsonElement? value, bool optional, Tollgate.Grains.Access.AccessStatement known)
     {
         string[]? roles = value?.ValueKind switch
         {
@@ -120,7 +139,6 @@ internal sealed class RequestValidation
             return null;
         }
 
-        var known = Tollgate.Grains.Access.PlatformAccess.Statement;
         if (roles.Length == 0 || roles.Length > 8 || !roles.All(known.IsRole))
         {
             Add(field, $"must be one or more of: {string.Join(", ", known.Roles.Keys)}");

@@ -1,4 +1,6 @@
 using Tollgate.ApiHost.Access;
+using Tollgate.ApiHost.ApiKeys;
+using Tollgate.ApiHost.Organizations;
 using Tollgate.ApiHost.Auth;
 
 namespace Tollgate.ApiHost.Identity;
@@ -11,7 +13,9 @@ internal static class AuthApi
         app.MapGroup("/api/auth").WithTags("Auth").AddEndpointFilter<AccessFilter>()
             .MapEmailAuthApi()
             .MapSessionsApi()
-            .MapPermissionsApi();
+            .MapPermissionsApi()
+            .MapOrganizationApi()
+            .MapApiKeysApi();
         return app;
     }
 }

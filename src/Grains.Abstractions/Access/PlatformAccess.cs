@@ -21,6 +21,7 @@ public static class PlatformAccess
     public static readonly Permission QuotaAdjust = new("quota", "adjust");
     public static readonly Permission StripeEventList = new("stripe-event", "list");
     public static readonly Permission StripeEventReplay = new("stripe-event", "replay");
+    public static readonly Permission ApiKeyVerify = new("apiKey", "verify");
 
     private static readonly Dictionary<string, string[]> All = new()
     {
@@ -30,6 +31,7 @@ public static class PlatformAccess
         ["subscription"] = ["list"],
         ["quota"] = ["adjust"],
         ["stripe-event"] = ["list", "replay"],
+        ["apiKey"] = ["verify"],
     };
 
     /// <summary>The statement and its roles: <c>platform_admin</c> holds everything, <c>org_member</c> no platform power.</summary>

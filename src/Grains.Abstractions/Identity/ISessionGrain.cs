@@ -16,6 +16,12 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <summary>The session, or null when it is expired or revoked.</summary>
     Task<SessionInfo?> GetAsync();
 
+    /// <summary>
+    /// Makes <paramref name="organizationId"/> the session's active organization (null clears it); false when the
+    /// session's user is not a member of it or the session is gone.
+    /// </summary>
+    Task<bool> SetActiveOrganizationAsync(string? organizationId);
+
     /// <summary>Revokes the session; false when it was already gone.</summary>
     Task<bool> RevokeAsync();
 }

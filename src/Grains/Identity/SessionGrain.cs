@@ -51,6 +51,24 @@ public sealed class SessionGrain(IPersistentState<SessionState> state, IOptions<
     public Task<SessionInfo?> GetAsync() => Task.FromResult(
         state.RecordExists && state.State.ExpiresAt > clock.GetUtcNow() ? state.State.ToInfo(GrainKey) : null);
 
+    public async Task<bool> SetActiveOrganizationAsync(string? organizationId)
+    {
+        if (!state.RecordExists || state.State.ExpiresAt <= clock.GetUtcNow())
+        {
+            return false;
+        }
+
+        if (organizationId is not null &&
+            await GrainFactory.GetGrain<Organizations.IMemberGrain>($"{organizationId}/{state.State.UserId}").GetAsync() is null)
+        {
+            return false;
+        }
+
+        state.State = state.State with { ActiveOrganizationId = organizationId };
+        await state.WriteAsync();
+        return true;
+    }
+
     public async Task<bool> RevokeAsync()
     {
         if (!state.RecordExists)

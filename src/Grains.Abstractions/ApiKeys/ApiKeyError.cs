@@ -1,0 +1,10 @@
+namespace Tollgate.Grains.ApiKeys;
+
+/// <summary>Why an API key operation did not happen.</summary>
+public enum ApiKeyError
+{
+    None,
+    NotFound,
+    Forbidden,
+    NotAMember,
+}

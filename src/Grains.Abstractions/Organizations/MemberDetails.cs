@@ -1,0 +1,4 @@
+namespace Tollgate.Grains.Organizations;
+
+/// <summary>A member with the user's name and email, for the full organization view.</summary>
+public sealed record MemberDetails(MemberInfo Member, string Name, string Email);

@@ -1,0 +1,16 @@
+namespace Tollgate.Grains.Organizations;
+
+/// <summary>Why an organization operation did not happen; the HTTP host maps each to one error.</summary>
+public enum OrganizationError
+{
+    None,
+    NotFound,
+    SlugTaken,
+    UserNotFound,
+    AlreadyMember,
+    NotAMember,
+    Forbidden,
+    OwnerRequired,
+    LastOwner,
+    UnknownRole,
+}
