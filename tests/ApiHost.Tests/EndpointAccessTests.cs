@@ -1,0 +1,212 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Tollgate.ApiHost.Auth;
+using Tollgate.Grains.Access;
+using Tollgate.Testing;
+using Xunit;
+
+namespace Tollgate.ApiHost.Tests;
+
+/// <summary>
+/// What every /api endpoint requires is declared once, on the endpoint, from the one permission statement; the
+/// OpenAPI document, <c>GET /api/auth/permissions</c> and the exported <c>permissions.ts</c> all say the same.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class EndpointAccessTests(PostgresFixture postgres)
+{
+    /// <summary>api.md, Sessions and Platform RBAC: who may call each endpoint.</summary>
+    private static readonly Dictionary<string, EndpointAccess> Documented = new()
+    {
+        ["POST /api/auth/sign-up/email"] = EndpointAccess.Public,
+        ["POST /api/auth/sign-in/email"] = EndpointAccess.Public,
+        ["GET /api/auth/get-session"] = EndpointAccess.Public,
+        ["GET /api/auth/permissions"] = EndpointAccess.Public,
+        ["POST /api/auth/sign-out"] = EndpointAccess.SignedIn,
+        ["GET /api/auth/list-sessions"] = EndpointAccess.SignedIn,
+        ["POST /api/auth/revoke-session"] = EndpointAccess.SignedIn,
+        ["POST /api/auth/revoke-other-sessions"] = EndpointAccess.SignedIn,
+        ["POST /api/auth/revoke-sessions"] = EndpointAccess.SignedIn,
+        ["POST /api/auth/admin/create-user"] = EndpointAccess.Requires(PlatformAccess.UserCreate),
+        ["GET /api/auth/admin/list-users"] = EndpointAccess.Requires(PlatformAccess.UserList),
+        ["POST /api/auth/admin/set-role"] = EndpointAccess.Requires(PlatformAccess.UserSetRole),
+        ["POST /api/auth/admin/ban-user"] = EndpointAccess.Requires(PlatformAccess.UserBan),
+        ["POST /api/auth/admin/unban-user"] = EndpointAccess.Requires(PlatformAccess.UserBan),
+        ["POST /api/auth/admin/list-user-sessions"] = EndpointAccess.Requires(PlatformAccess.SessionList),
+        ["POST /api/auth/admin/revoke-user-session"] = EndpointAccess.Requires(PlatformAccess.SessionRevoke),
+        ["POST /api/auth/admin/revoke-user-sessions"] = EndpointAccess.Requires(PlatformAccess.SessionRevoke),
+        ["POST /api/auth/admin/revoke-sessions"] = EndpointAccess.Requires(PlatformAccess.SessionRevoke),
+        ["POST /api/auth/admin/has-permission"] = EndpointAccess.SignedIn,
+    };
+
+    /// <summary>Public, without a body or query to get wrong, answering 200 whatever the credential: nothing 4xx to list.</summary>
+    private static readonly HashSet<string> CannotFailWithA4xx = ["GET /api/auth/get-session", "GET /api/auth/permissions"];
+
+    [Fact]
+    public async Task EveryApiEndpointDeclaresExactlyOneAccessAndOnlyPermissionsOfTheStatement()
+    {
+        await using var factory = new TollgateApiFactory(postgres.ConnectionString);
+        var endpoints = ApiEndpoints(factory);
+
+        Assert.NotEmpty(endpoints);
+        var problems = new List<string>();
+        foreach (var (name, endpoint) in endpoints)
+        {
+            var declared = endpoint.Metadata.OfType<EndpointAccess>().ToList();
+            if (declared.Count != 1)
+            {
+                problems.Add($"{name} declares {declared.Count} EndpointAccess");
+            }
+            else if (declared[0].Permission is { } permission && !PlatformAccess.Statement.Contains(permission))
+            {
+                problems.Add($"{name} requires {permission}, which is not in the statement");
+            }
+            else if (declared[0].Permission is not null && !declared[0].RequiresCaller)
+            {
+                problems.Add($"{name} names a permission but lets anyone in");
+            }
+        }
+
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public async Task EveryDocumentedEndpointRequiresWhatApiMdSays()
+    {
+        await using var factory = new TollgateApiFactory(postgres.ConnectionString);
+        var endpoints = ApiEndpoints(factory).ToDictionary(e => e.Name, e => e.Endpoint);
+
+        Assert.All(Documented, documented =>
+        {
+            Assert.True(endpoints.TryGetValue(documented.Key, out var endpoint), $"{documented.Key} is not mapped");
+            // Who may call it; whether a session (rather than any credential) is needed is not api.md's to say.
+            var declared = endpoint.Metadata.GetMetadata<EndpointAccess>();
+            Assert.Equal(((bool?)documented.Value.RequiresCaller, documented.Value.Permission), (declared?.RequiresCaller, declared?.Permission));
+        });
+    }
+
+    [Fact]
+    public async Task TheOpenApiDocumentListsEveryApiEndpointWithItsErrorResponses()
+    {
+        await using var factory = new TollgateApiFactory(postgres.ConnectionString);
+        using var client = factory.CreateClient();
+        var endpoints = ApiEndpoints(factory);
+
+        using var response = await client.GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var paths = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("paths");
+        Assert.All(endpoints, e =>
+        {
+            var (method, path) = (e.Name.Split(' ')[0], e.Name.Split(' ')[1]);
+            Assert.True(paths.TryGetProperty(path, out var item), $"{path} is not in the OpenAPI document");
+            Assert.True(item.TryGetProperty(method.ToLowerInvariant(), out var operation), $"{e.Name} is not in the OpenAPI document");
+            var statuses = operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
+            if (CannotFailWithA4xx.Contains(e.Name))
+            {
+                Assert.False(e.Endpoint.Metadata.GetMetadata<EndpointAccess>()?.RequiresCaller ?? true, $"{e.Name} is public");
+                return;
+            }
+
+            Assert.True(statuses.Exists(s => s.StartsWith('4')), $"{e.Name} lists no 4xx response: {string.Join(", ", statuses)}");
+            if (e.Endpoint.Metadata.GetMetadata<EndpointAccess>() is { RequiresCaller: true })
+            {
+                Assert.True(statuses.Contains("401") && statuses.Contains("403"), $"{e.Name} needs a caller but lists {string.Join(", ", statuses)}");
+            }
+
+            if (operation.TryGetProperty("requestBody", out _) || operation.TryGetProperty("parameters", out _))
+            {
+                Assert.True(statuses.Contains("400"), $"{e.Name} takes input but lists {string.Join(", ", statuses)}");
+            }
+        });
+    }
+
+    [Fact]
+    public async Task ThePermissionsEndpointServesTheStatementAndItsRoles()
+    {
+        await using var factory = new TollgateApiFactory(postgres.ConnectionString);
+        using var client = factory.CreateClient();
+
+        var document = JsonNode.Parse(await client.GetStringAsync("/api/auth/permissions"))!;
+
+        Assert.True(JsonNode.DeepEquals(Expected(PlatformAccess.Statement.Statement), document["statement"]), document.ToJsonString());
+        var roles = document["roles"]!.AsObject();
+        Assert.Equal(PlatformAccess.Statement.Roles.Keys.Order(), roles.Select(r => r.Key).Order());
+        Assert.All(PlatformAccess.Statement.Roles, role =>
+            Assert.True(JsonNode.DeepEquals(Expected(role.Value), roles[role.Key]), $"{role.Key}: {roles[role.Key]?.ToJsonString()}"));
+    }
+
+    [Fact]
+    public async Task ExportPermissionsWritesATypeScriptStatementWithEveryResourceAndAction()
+    {
+        var output = Path.Combine(Directory.CreateTempSubdirectory("tollgate-permissions-").FullName, "permissions.ts");
+
+        var exitCode = await RunCliAsync(["export-permissions", "--format", "ts", "--out", output]);
+
+        Assert.Equal(0, exitCode);
+        var ts = await File.ReadAllTextAsync(output);
+        var start = ts.IndexOf("export const statement = {", StringComparison.Ordinal);
+        Assert.True(start >= 0, ts);
+        var statement = ts[start..ts.IndexOf("} as const;", start, StringComparison.Ordinal)];
+        Assert.All(PlatformAccess.Statement.Statement, resource => Assert.Contains(
+            $"{Quote(resource.Key)}: [{string.Join(", ", resource.Value.Select(Quote))}],", statement, StringComparison.Ordinal));
+        Assert.All(PlatformAccess.Statement.Roles.Keys, role => Assert.Contains($"{Quote(role)}: {{", ts, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ExportPermissionsAsJsonIsTheDocumentThePermissionsEndpointServes()
+    {
+        await using var factory = new TollgateApiFactory(postgres.ConnectionString);
+        using var client = factory.CreateClient();
+        var output = Path.Combine(Directory.CreateTempSubdirectory("tollgate-permissions-").FullName, "permissions.json");
+
+        var exitCode = await RunCliAsync(["export-permissions", "--format", "json", "--out", output]);
+
+        Assert.Equal(0, exitCode);
+        var served = JsonNode.Parse(await client.GetStringAsync("/api/auth/permissions"));
+        var exported = JsonNode.Parse(await File.ReadAllTextAsync(output));
+        Assert.True(JsonNode.DeepEquals(served, exported), $"served {served?.ToJsonString()}\nexported {exported?.ToJsonString()}");
+    }
+
+    [Theory]
+    [InlineData("--format", "yaml")]
+    [InlineData("--format", "")]
+    [InlineData("--format")]
+    public async Task ExportPermissionsWithABadFormatExitsWith2AndWritesNothing(params string[] arguments)
+    {
+        var output = Path.Combine(Directory.CreateTempSubdirectory("tollgate-permissions-").FullName, "permissions.out");
+
+        var exitCode = await RunCliAsync(["export-permissions", .. arguments, "--out", output]);
+
+        Assert.Equal(2, exitCode);
+        Assert.False(File.Exists(output));
+    }
+
+    private static List<(string Name, RouteEndpoint Endpoint)> ApiEndpoints(TollgateApiFactory factory)
+    {
+        _ = factory.Server; // builds and starts the host, so routes are mapped
+        return factory.Services.GetRequiredService<IEnumerable<EndpointDataSource>>()
+            .SelectMany(source => source.Endpoints)
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["ANY"])
+                .Select(method => ($"{method} {e.RoutePattern.RawText}", e)))
+            .DistinctBy(e => e.Item1)
+            .ToList();
+    }
+
+    private static async Task<int> RunCliAsync(IEnumerable<string> arguments)
+    {
+        await using var cli = HostProcess.Start("ApiHost", "Tollgate.ApiHost", arguments);
+        var exitCode = await cli.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(exitCode is 0 or 2, cli.Output);
+        return exitCode;
+    }
+
+    private static JsonNode Expected(IReadOnlyDictionary<string, string[]> grants) =>
+        JsonSerializer.SerializeToNode(grants)!;
+
+    private static string Quote(string value) => JsonSerializer.Serialize(value);
+}
