@@ -23,6 +23,8 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();
+app.UseMiddleware<AdminAuditMiddleware>();
+app.UseMiddleware<AccessMiddleware>();
 app.MapOpenApi();
 app.MapOperationsApi();
 app.MapAuthApi();

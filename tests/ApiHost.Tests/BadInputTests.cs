@@ -545,9 +545,12 @@ public sealed class BadInputTests(PostgresFixture postgres, BadInputTests.Api ap
         await postgres.ScalarAsync<object>($"CREATE DATABASE {database}");
         var connectionString = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Database = database }.ConnectionString;
         var workingDirectory = Directory.CreateTempSubdirectory("tollgate-bad-input-").FullName;
+        // An admin, so every endpoint lets the request through the access check (which runs before the body is read).
+        var adminEmail = AuthTestClient.NewEmail("big-admin");
         await using var host = ApiHostProcess.Start(workingDirectory, new Dictionary<string, string>
         {
             ["ConnectionStrings__Tollgate"] = connectionString,
+            ["Auth__BootstrapAdmins__0"] = adminEmail,
             ["Silo__Port"] = HostProcess.FreePort().ToString(CultureInfo.InvariantCulture),
             ["Silo__HealthPort"] = HostProcess.FreePort().ToString(CultureInfo.InvariantCulture),
             ["Auth__PasswordIterations"] = "10000",
@@ -556,7 +559,7 @@ public sealed class BadInputTests(PostgresFixture postgres, BadInputTests.Api ap
         // Expect: 100-continue lets the client read the 413 that Kestrel sends before taking the body, instead of
         // failing with a broken pipe while it still writes.
         using var http = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(30) }) { BaseAddress = host.BaseAddress };
-        var signedUp = await new AuthTestClient(http).SignUpAsync();
+        var signedUp = await new AuthTestClient(http).SignUpAsync(adminEmail);
         var padding = new string('x', OneMebibyte + 1);
 
         foreach (var (endpoint, _) in BodyEndpoints)

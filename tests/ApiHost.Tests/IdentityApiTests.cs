@@ -294,6 +294,34 @@ public sealed class IdentityApiTests(PostgresFixture postgres)
         Assert.Equal("https://app.example.com/sign-in?redirect=%2Fapi%2Fauth%2Flist-sessions", problem.GetProperty("details").GetProperty("signInUrl").GetString());
     }
 
+    [Fact]
+    public async Task TheCredentialIsCheckedBeforeTheBodyIsRead()
+    {
+        await using var factory = new TollgateApiFactory(postgres.ConnectionString);
+        var client = new AuthTestClient(factory.CreateBareClient());
+        var member = await client.SignUpAsync();
+
+        using var anonymous = await client.Http.PostAsync("/api/auth/admin/set-role", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
+        using var notAdmin = await client.SendAsync(HttpMethod.Post, "/api/auth/admin/set-role", member.Token, null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, notAdmin.StatusCode);
+    }
+
+    [Fact]
+    public async Task AJsonMemberOfTheWrongTypeIsAFieldError()
+    {
+        await using var factory = new TollgateApiFactory(postgres.ConnectionString);
+        var client = new AuthTestClient(factory.CreateBareClient());
+
+        using var response = await client.Http.PostAsync("/api/auth/sign-in/email", new StringContent("""{"email":"a@b.co","password":12345678}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await AuthTestClient.Json(response);
+        Assert.Equal("VALIDATION_FAILED", problem.GetProperty("code").GetString());
+        Assert.True(problem.GetProperty("details").GetProperty("errors").TryGetProperty("password", out _), problem.ToString());
+    }
+
     private static async Task<string> GetSessionWithCookieAsync(HttpClient http, string cookie)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/auth/get-session") { Headers = { { "Cookie", cookie } } };

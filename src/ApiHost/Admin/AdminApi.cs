@@ -17,9 +17,7 @@ internal static class AdminApi
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        // The audit filter wraps the access filter, so refused calls are audited too.
-        var admin = app.MapGroup("/api/auth/admin").WithTags("Admin")
-            .AddEndpointFilter<AdminAuditFilter>().AddEndpointFilter<AccessFilter>();
+        var admin = app.MapGroup("/api/auth/admin").WithTags("Admin").WithMetadata(AdminAudited.Instance).WithCommonProblems();
         admin.MapPost("/create-user", CreateUserAsync).RequirePermission(PlatformAccess.UserCreate)
             .WithName("AdminCreateUser").WithSummary("Creates a user with a password and optional roles.")
             .Produces<UserEnvelope>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);

@@ -16,6 +16,7 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<AuthProblems>();
         services.AddSingleton<SignInRateLimiter>();
         services.AddSingleton<Organizations.OrganizationAuthorizer>();
+        services.AddSingleton<Tokens.JwksStore>();
         services.AddHostedService<AuthStartupCheck>();
         services.AddCors();
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
@@ -25,7 +26,12 @@ internal static class AuthServiceCollectionExtensions
                 .AllowAnyMethod()
                 .WithHeaders("content-type", "authorization", "x-api-key", "idempotency-key")
                 .WithExposedHeaders("set-auth-token", "retry-after")));
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new UtcTimestampConverter()));
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new UtcTimestampConverter());
+            // A number must be a JSON number: "3600" for banExpiresIn is a type error, as in better-auth.
+            json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
         return services;
     }
 

@@ -19,9 +19,18 @@ internal static class ProblemDetailsSetup
             problem.Title ??= error.Title;
             problem.Extensions.TryAdd("code", error.Code);
             // A body that is not JSON, or a member of the wrong type: say which, so the client can fix it.
-            problem.Extensions.TryAdd("message", context.Exception is BadHttpRequestException bad
-                ? bad.InnerException is System.Text.Json.JsonException json ? $"{bad.Message} {json.Message}" : bad.Message
-                : problem.Detail ?? error.Title);
+            if (context.Exception is BadHttpRequestException { InnerException: System.Text.Json.JsonException json } bad)
+            {
+                var field = json.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
+                problem.Title = "Validation failed";
+                problem.Extensions["message"] = $"{bad.Message} {json.Message}";
+                problem.Extensions["details"] = new Dictionary<string, object?>
+                {
+                    ["errors"] = new Dictionary<string, string[]> { [field] = [json.Message.Split(" Path:")[0]] },
+                };
+            }
+
+            problem.Extensions.TryAdd("message", context.Exception is BadHttpRequestException other ? other.Message : problem.Detail ?? error.Title);
             problem.Extensions.TryAdd("details", new Dictionary<string, object?>());
             problem.Extensions.Remove("traceId");
             if (context.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity is { } activity)

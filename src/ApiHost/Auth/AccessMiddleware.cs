@@ -1,16 +1,32 @@
 namespace Tollgate.ApiHost.Auth;
 
 /// <summary>
-/// Enforces each endpoint's <see cref="EndpointAccess"/> on every request: the Origin check for cookie POSTs,
-/// the caller (401), the ban (403 BANNED, on every request, not only at sign-in) and the permission (403).
+/// Enforces each endpoint's <see cref="EndpointAccess"/> on every request, before the body is read (so a caller
+/// without a credential gets 401, not a complaint about its JSON): the Origin check for cookie POSTs, the caller
+/// (401), an API key's own rate limit (429), the ban (403 BANNED, on every request, not only at sign-in) and the
+/// permission (403).
 /// </summary>
-public sealed class AccessFilter(CallerResolver callers, TrustedOrigins origins, AuthProblems problems) : IEndpointFilter
+public sealed class AccessMiddleware(RequestDelegate next, CallerResolver callers, TrustedOrigins origins, AuthProblems problems)
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    public async Task InvokeAsync(HttpContext context)
     {
-        var context = invocation.HttpContext;
-        var access = context.GetEndpoint()?.Metadata.GetMetadata<EndpointAccess>()
-            ?? throw new InvalidOperationException($"Endpoint {context.GetEndpoint()?.DisplayName} declares no access.");
+        if (context.GetEndpoint()?.Metadata.GetMetadata<EndpointAccess>() is not { } access)
+        {
+            await next(context);
+            return;
+        }
+
+        if (await RefusalAsync(context, access) is { } refusal)
+        {
+            await refusal.ExecuteAsync(context);
+            return;
+        }
+
+        await next(context);
+    }
+
+    private async Task<IResult?> RefusalAsync(HttpContext context, EndpointAccess access)
+    {
         var authentication = await callers.ResolveAsync(context);
         if (HttpMethods.IsPost(context.Request.Method) && !OriginAllowed(context, authentication, access))
         {
@@ -24,7 +40,7 @@ public sealed class AccessFilter(CallerResolver callers, TrustedOrigins origins,
 
         if (!access.RequiresCaller)
         {
-            return await next(invocation);
+            return null;
         }
 
         if (authentication.Caller is not { } caller)
@@ -47,7 +63,7 @@ public sealed class AccessFilter(CallerResolver callers, TrustedOrigins origins,
             return AuthProblems.Forbidden([permission]);
         }
 
-        return await next(invocation);
+        return null;
     }
 
     /// <summary>
