@@ -44,6 +44,37 @@ internal sealed class AuthTestClient(HttpClient http)
 
     public Task<HttpResponseMessage> PostAsync(string path, string? token, object? body = null) => SendAsync(HttpMethod.Post, path, token, body);
 
+    /// <summary>Sends with an API key in <c>x-api-key</c>.</summary>
+    public async Task<HttpResponseMessage> SendWithKeyAsync(HttpMethod method, string path, string key, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("x-api-key", key);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return await http.SendAsync(request);
+    }
+
+    /// <summary>Creates an organization as the session <paramref name="token"/>; returns its id.</summary>
+    public async Task<string> CreateOrganizationAsync(string token, string? slug = null)
+    {
+        using var response = await PostAsync("/api/auth/organization/create", token, new { name = "Org", slug = slug ?? "org-" + Guid.NewGuid().ToString("N")[..12] });
+        var body = await Json(response);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"organization/create: {(int)response.StatusCode} {body}");
+        return body.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Creates an API key as the session <paramref name="token"/>; returns the secret and the id.</summary>
+    public async Task<(string Key, string Id)> CreateApiKeyAsync(string token, object body)
+    {
+        using var response = await PostAsync("/api/auth/api-key/create", token, body);
+        var json = await Json(response);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"api-key/create: {(int)response.StatusCode} {json}");
+        return (json.GetProperty("key").GetString()!, json.GetProperty("id").GetString()!);
+    }
+
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, object? body)
     {
         using var request = new HttpRequestMessage(method, path);
