@@ -18,18 +18,9 @@ public sealed class MultiHostTests(PostgresFixture postgres)
     [Fact]
     public async Task ARoleChangeOrARevocationThroughOneHostIsSeenByTheOtherOnItsNextRequest()
     {
-        var cluster = "m" + Guid.NewGuid().ToString("N")[..12];
         var adminEmail = AuthTestClient.NewEmail("cluster-admin");
-        await using var silo1 = StartSilo(cluster, adminEmail);
-        await using var silo2 = StartSilo(cluster, adminEmail);
-        await using var hostA = StartApiHost(cluster, out var urlA);
-        await using var hostB = StartApiHost(cluster, out var urlB);
-        using var httpA = new HttpClient { BaseAddress = new Uri(urlA), Timeout = TimeSpan.FromSeconds(30) };
-        using var httpB = new HttpClient { BaseAddress = new Uri(urlB), Timeout = TimeSpan.FromSeconds(30) };
-        await Eventually.TrueAsync(() => ReadyAsync(httpA), Deadline, "host A is ready\n" + hostA.Output + silo1.Output);
-        await Eventually.TrueAsync(() => ReadyAsync(httpB), Deadline, "host B is ready\n" + hostB.Output + silo2.Output);
-        var a = new AuthTestClient(httpA);
-        var b = new AuthTestClient(httpB);
+        await using var cluster = await StartClusterAsync(adminEmail);
+        var (a, b) = (cluster.A, cluster.B);
         var admin = await a.SignUpAsync(adminEmail);
         var userEmail = AuthTestClient.NewEmail("cluster-user");
         var user = await a.SignUpAsync(userEmail);
@@ -65,6 +56,86 @@ public sealed class MultiHostTests(PostgresFixture postgres)
 
         Assert.True(stale.Count == 0, $"{stale.Count} stale answers out of {Iterations}:\n{string.Join('\n', stale.Take(20))}");
         Assert.NotNull(await b.SessionAsync(user.Token));
+    }
+
+    [Fact]
+    public async Task ADeletedKeyOrARemovedMemberIsRefusedOnTheNextRequestThroughTheOtherHost()
+    {
+        await using var cluster = await StartClusterAsync(AuthTestClient.NewEmail("unused-admin"));
+        var (a, b) = (cluster.A, cluster.B);
+        var owner = await a.SignUpAsync();
+        var member = await a.SignUpAsync();
+        var organizationId = await a.CreateOrganizationAsync(owner.Token);
+        var permissions = new { permissions = new { ac = new[] { "read" } }, organizationId };
+
+        var stale = new List<string>();
+        for (var i = 0; i < 100; i++)
+        {
+            var (key, id) = await a.CreateApiKeyAsync(i % 2 == 0 ? owner.Token : member.Token, new { name = $"k{i}", organizationId = i % 2 == 0 ? organizationId : null });
+            Assert.Equal(HttpStatusCode.OK, (await b.SendWithKeyAsync(HttpMethod.Get, "/api/auth/api-key/list", key)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await a.PostAsync("/api/auth/api-key/delete", i % 2 == 0 ? owner.Token : member.Token, new { keyId = id })).StatusCode);
+            if ((await b.SendWithKeyAsync(HttpMethod.Get, "/api/auth/api-key/list", key)).StatusCode != HttpStatusCode.Unauthorized)
+            {
+                stale.Add($"#{i}: key deleted on A, still accepted by B");
+            }
+
+            Assert.Equal(HttpStatusCode.OK, (await a.PostAsync("/api/auth/organization/add-member", owner.Token, new { organizationId, userId = member.UserId, role = "member" })).StatusCode);
+            if (!await HasAsync(b, member.Token, permissions))
+            {
+                stale.Add($"#{i}: member added on A, refused by B");
+            }
+
+            Assert.Equal(HttpStatusCode.OK, (await a.PostAsync("/api/auth/organization/remove-member", owner.Token, new { organizationId, userId = member.UserId })).StatusCode);
+            if (await HasAsync(b, member.Token, permissions))
+            {
+                stale.Add($"#{i}: member removed on A, still allowed by B");
+            }
+        }
+
+        Assert.True(stale.Count == 0, $"{stale.Count} stale answers:\n{string.Join('\n', stale.Take(20))}");
+    }
+
+    private static async Task<bool> HasAsync(AuthTestClient client, string token, object body)
+    {
+        using var response = await client.PostAsync("/api/auth/organization/has-permission", token, body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await AuthTestClient.Json(response)).GetProperty("success").GetBoolean();
+    }
+
+    /// <summary>Two silo processes and two cluster-mode API hosts on a fresh cluster id, ready.</summary>
+    private async Task<TwoHostCluster> StartClusterAsync(string adminEmail)
+    {
+        var cluster = "m" + Guid.NewGuid().ToString("N")[..12];
+        var processes = new List<HostProcess> { StartSilo(cluster, adminEmail), StartSilo(cluster, adminEmail) };
+        processes.Add(StartApiHost(cluster, out var urlA));
+        processes.Add(StartApiHost(cluster, out var urlB));
+        var httpA = new HttpClient { BaseAddress = new Uri(urlA), Timeout = TimeSpan.FromSeconds(30) };
+        var httpB = new HttpClient { BaseAddress = new Uri(urlB), Timeout = TimeSpan.FromSeconds(30) };
+        var started = new TwoHostCluster(processes, new AuthTestClient(httpA), new AuthTestClient(httpB));
+        try
+        {
+            await Eventually.TrueAsync(() => ReadyAsync(httpA), Deadline, "host A is ready\n" + string.Join("\n", processes.Select(p => p.Output)));
+            await Eventually.TrueAsync(() => ReadyAsync(httpB), Deadline, "host B is ready\n" + string.Join("\n", processes.Select(p => p.Output)));
+            return started;
+        }
+        catch
+        {
+            await started.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed record TwoHostCluster(List<HostProcess> Processes, AuthTestClient A, AuthTestClient B) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            A.Http.Dispose();
+            B.Http.Dispose();
+            foreach (var process in Enumerable.Reverse(Processes))
+            {
+                await process.DisposeAsync();
+            }
+        }
     }
 
     private HostProcess StartSilo(string cluster, string adminEmail) =>
