@@ -40,6 +40,31 @@ public sealed class PersistenceTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task CompanionStatementsCommitWithTheWriteOrNotAtAll()
+    {
+        await using var silo = await TestSilo.StartAsync(postgres);
+        var key = NewKey();
+        var counter = silo.Grains.GetGrain<ICounterGrain>(key);
+
+        Assert.Equal(5, await counter.AddWithNoteAsync(5, key + "-first"));
+        Assert.Equal(1L, await postgres.ScalarAsync<long>("SELECT count(*) FROM test_notes WHERE counter_id = $1", key));
+
+        // A companion that fails (the note is unique) leaves the state as it was: in the row and in the activation.
+        await Assert.ThrowsAnyAsync<Exception>(() => counter.AddWithNoteAsync(7, key + "-first"));
+        Assert.Equal(5L, await postgres.ScalarAsync<long>("SELECT value FROM test_counters WHERE id = $1", key));
+        Assert.Equal(5, await counter.GetAsync());
+
+        // A write that loses to another activation runs none of its companions.
+        await using var other = await TestSilo.StartAsync(postgres);
+        var stale = other.Grains.GetGrain<ICounterGrain>(key);
+        await stale.GetAsync();
+        await counter.AddAsync(1);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => stale.AddWithNoteAsync(100, key + "-stale"));
+        Assert.Equal(0L, await postgres.ScalarAsync<long>("SELECT count(*) FROM test_notes WHERE note = $1", key + "-stale"));
+        Assert.Equal(6L, await postgres.ScalarAsync<long>("SELECT value FROM test_counters WHERE id = $1", key));
+    }
+
+    [Fact]
     public async Task TwoConcurrentFirstInsertsLeaveOneRow()
     {
         await using var siloA = await TestSilo.StartAsync(postgres);

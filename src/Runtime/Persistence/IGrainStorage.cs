@@ -16,6 +16,13 @@ public interface IGrainStorage
     /// </summary>
     Task<long> WriteAsync<TState>(string key, TState state, long expectedVersion, CancellationToken cancellationToken = default) where TState : class;
 
+    /// <summary>
+    /// As <see cref="WriteAsync{TState}(string, TState, long, CancellationToken)"/>, with <paramref name="companions"/>
+    /// executed in the same transaction after the fenced write: all commit, or (on a conflict or any error) none.
+    /// </summary>
+    Task<long> WriteAsync<TState>(string key, TState state, long expectedVersion, IReadOnlyList<CompanionStatement> companions, CancellationToken cancellationToken = default)
+        where TState : class;
+
     /// <summary>Deletes the row if its version is <paramref name="expectedVersion"/>; fenced like a write.</summary>
     Task ClearAsync<TState>(string key, long expectedVersion, CancellationToken cancellationToken = default) where TState : class;
 }

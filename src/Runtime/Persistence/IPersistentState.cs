@@ -20,6 +20,13 @@ public interface IPersistentState<TState> where TState : class
     /// <summary>Writes <see cref="State"/>; returns once it is committed.</summary>
     Task WriteAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Writes <see cref="State"/> and runs <paramref name="companions"/> in the same transaction; returns once all
+    /// committed. On a conflict or an error nothing is written and <see cref="Version"/> is unchanged (the caller
+    /// restores <see cref="State"/> if it must keep serving).
+    /// </summary>
+    Task WriteAsync(IReadOnlyList<CompanionStatement> companions, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes the row and resets <see cref="State"/> to its initial value.</summary>
     Task ClearAsync(CancellationToken cancellationToken = default);
 }

@@ -21,6 +21,11 @@ public sealed class InMemoryGrainStorage(StateTableRegistry tables) : IGrainStor
         }
     }
 
+    public Task<long> WriteAsync<TState>(string key, TState state, long expectedVersion, IReadOnlyList<CompanionStatement> companions, CancellationToken cancellationToken = default)
+        where TState : class => companions.Count == 0
+            ? WriteAsync(key, state, expectedVersion, cancellationToken)
+            : throw new NotSupportedException("In-memory grain storage cannot run companion SQL statements; use PostgreSQL storage.");
+
     public Task<long> WriteAsync<TState>(string key, TState state, long expectedVersion, CancellationToken cancellationToken = default) where TState : class
     {
         var table = tables.Get<TState>();

@@ -31,6 +31,9 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IActiv
     public async Task WriteAsync(CancellationToken cancellationToken = default) =>
         Version = await _storage.WriteAsync(_key, State, Version, cancellationToken);
 
+    public async Task WriteAsync(IReadOnlyList<CompanionStatement> companions, CancellationToken cancellationToken = default) =>
+        Version = await _storage.WriteAsync(_key, State, Version, companions, cancellationToken);
+
     public async Task ClearAsync(CancellationToken cancellationToken = default)
     {
         await _storage.ClearAsync<TState>(_key, Version, cancellationToken);

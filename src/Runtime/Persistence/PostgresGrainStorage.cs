@@ -29,10 +29,45 @@ public sealed class PostgresGrainStorage(PostgresDatabase database, StateTableRe
         return new StoredState<TState>(table.Read(new ReaderRow<TState>(table, reader)), reader.GetInt64(0));
     }
 
-    public async Task<long> WriteAsync<TState>(string key, TState state, long expectedVersion, CancellationToken cancellationToken = default) where TState : class
+    public Task<long> WriteAsync<TState>(string key, TState state, long expectedVersion, CancellationToken cancellationToken = default) where TState : class =>
+        WriteAsync(key, state, expectedVersion, [], cancellationToken);
+
+    public async Task<long> WriteAsync<TState>(string key, TState state, long expectedVersion, IReadOnlyList<CompanionStatement> companions, CancellationToken cancellationToken = default)
+        where TState : class
     {
         var (table, sql, keys) = Resolve<TState>(key);
-        await using var command = database.DataSource.CreateCommand(expectedVersion == 0 ? sql.Insert : sql.Update);
+        if (companions.Count == 0)
+        {
+            await using var single = database.DataSource.CreateCommand(expectedVersion == 0 ? sql.Insert : sql.Update);
+            return await WriteRowAsync(single, table, sql, keys, key, state, expectedVersion, cancellationToken);
+        }
+
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(expectedVersion == 0 ? sql.Insert : sql.Update, connection, transaction);
+        var version = await WriteRowAsync(command, table, sql, keys, key, state, expectedVersion, cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var companion in companions)
+        {
+            var statement = new NpgsqlBatchCommand(companion.Sql);
+            foreach (var parameter in companion.Parameters)
+            {
+                statement.Parameters.Add(new NpgsqlParameter { Value = parameter ?? DBNull.Value });
+            }
+
+            batch.BatchCommands.Add(statement);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return version;
+    }
+
+    /// <summary>Runs the fenced insert or update; a write that changes no row throws (the transaction, if any, is rolled back on dispose).</summary>
+    private async Task<long> WriteRowAsync<TState>(
+        NpgsqlCommand command, StateTable<TState> table, StateSql sql, string[] keys, string key, TState state, long expectedVersion, CancellationToken cancellationToken)
+        where TState : class
+    {
         AddKeys(command, keys);
         foreach (var column in table.Columns)
         {

@@ -23,6 +23,23 @@ public sealed class CounterGrain(IPersistentState<CounterState> state, Activatio
 
     public Task<long> GetAsync() => Task.FromResult(state.State.Value);
 
+    public async Task<long> AddWithNoteAsync(long delta, string note)
+    {
+        var before = state.State;
+        state.State = before with { Value = before.Value + delta };
+        try
+        {
+            await state.WriteAsync([new CompanionStatement("INSERT INTO test_notes (counter_id, note) VALUES ($1, $2)", GrainKey, note)]);
+        }
+        catch
+        {
+            state.State = before;
+            throw;
+        }
+
+        return state.State.Value;
+    }
+
     public async Task SetLabelAsync(string? label)
     {
         state.State = state.State with { Label = label };
