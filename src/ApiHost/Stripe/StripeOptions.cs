@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Tollgate.ApiHost.Stripe;
+
+/// <summary>Stripe's HTTP API and webhooks (section <c>Stripe</c>).</summary>
+public sealed class StripeOptions
+{
+    public const string Section = "Stripe";
+
+    /// <summary>Base address of Stripe's API; a stand-in server in tests.</summary>
+    [Required]
+    [Url]
+    public string ApiBase { get; set; } = "https://api.stripe.com";
+
+    /// <summary>The secret API key (<c>sk_…</c> or a restricted <c>rk_…</c>); needed only to create Checkout Sessions.</summary>
+    public string? SecretKey { get; set; }
+
+    /// <summary>
+    /// Webhook endpoint secrets (<c>whsec_…</c>); a signature matching any of them is accepted (rotation). An entry may
+    /// hold several comma-separated secrets (<c>Stripe__WebhookSecrets=whsec_old,whsec_new</c>); use
+    /// <see cref="EffectiveWebhookSecrets"/>.
+    /// </summary>
+    public string[] WebhookSecrets { get; set; } = [];
+
+    /// <summary>Largest accepted distance between a webhook's signed timestamp and now, either side.</summary>
+    [Range(1, 86_400)]
+    public int WebhookToleranceSeconds { get; set; } = StripeSignature.DefaultToleranceSeconds;
+
+    /// <summary>Where Checkout returns after payment; null: the caller derives it from <c>FRONTEND_URL</c>.</summary>
+    public string? SuccessUrl { get; set; }
+
+    /// <summary>Where Checkout returns when abandoned; null: the caller derives it from <c>FRONTEND_URL</c>.</summary>
+    public string? CancelUrl { get; set; }
+
+    /// <summary>The webhook secrets with comma-separated entries split, blanks trimmed and empties dropped.</summary>
+    public IReadOnlyList<string> EffectiveWebhookSecrets =>
+        WebhookSecrets
+            .SelectMany(entry => (entry ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+}
