@@ -1,10 +1,12 @@
 using Tollgate.ApiHost;
 using Tollgate.ApiHost.Admin;
 using Tollgate.ApiHost.Auth;
+using Tollgate.ApiHost.Billing;
 using Tollgate.ApiHost.Cli;
 using Tollgate.ApiHost.Errors;
 using Tollgate.ApiHost.Identity;
 using Tollgate.ApiHost.Operations;
+using Tollgate.ApiHost.Stripe;
 using Tollgate.Runtime.Hosting;
 
 if (TollgateCli.IsCommand(args))
@@ -18,6 +20,8 @@ builder.Services.AddTollgateProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddTollgateBackend(builder.Configuration);
 builder.Services.AddTollgateAuth(builder.Configuration);
+builder.Services.AddTollgateStripe();
+builder.Services.AddSingleton<ConsumeCoalescer>();
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -29,6 +33,10 @@ app.MapOpenApi();
 app.MapOperationsApi();
 app.MapAuthApi();
 app.MapAdminApi();
+app.MapAgentsApi();
+app.MapSubscriptionsApi();
+app.MapQuotaApi();
+app.MapStripeWebhookApi();
 return await app.RunUntilStartupFailsAsync();
 
 /// <summary>The entry point, visible to functional tests (<c>WebApplicationFactory&lt;Program&gt;</c>).</summary>

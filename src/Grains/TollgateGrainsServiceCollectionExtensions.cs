@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tollgate.Grains.ApiKeys;
 using Tollgate.Grains.Audit;
+using Tollgate.Grains.Billing;
 using Tollgate.Grains.Identity;
 using Tollgate.Grains.Organizations;
 using Tollgate.Runtime.Hosting;
@@ -27,6 +28,8 @@ public static class TollgateGrainsServiceCollectionExtensions
             .AddGrainState(MemberState.Table)
             .AddGrainState(SlugState.Table)
             .AddGrainState(ApiKeyState.Table)
+            .AddGrainState(AgentState.Table)
+            .AddGrainState(SubscriptionState.Table)
             .AddMigrations(new EmbeddedMigrations(typeof(TollgateGrainsServiceCollectionExtensions).Assembly, "tollgate"));
     }
 }

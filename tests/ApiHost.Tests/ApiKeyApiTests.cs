@@ -148,8 +148,8 @@ public sealed class ApiKeyApiTests(Testing.PostgresFixture postgres)
         Assert.True(verified.GetProperty("valid").GetBoolean(), verified.ToString());
         Assert.Equal(id, verified.GetProperty("key").GetProperty("id").GetString());
 
-        Assert.Equal(HttpStatusCode.OK, (await client.SendWithKeyAsync(HttpMethod.Get, "/api/auth/api-key/list", key)).StatusCode);
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.SendWithKeyAsync(HttpMethod.Get, "/api/auth/api-key/list", key)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendWithKeyAsync(HttpMethod.Get, "/api/auth/get-session", key)).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.SendWithKeyAsync(HttpMethod.Get, "/api/auth/get-session", key)).StatusCode);
 
         var limited = await AuthTestClient.Json(await client.PostAsync("/api/auth/api-key/verify", admin.Token, new { key }));
         Assert.False(limited.GetProperty("valid").GetBoolean());

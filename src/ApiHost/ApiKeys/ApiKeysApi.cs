@@ -83,6 +83,11 @@ internal static class ApiKeysApi
     private static async Task<IResult> ListAsync(HttpContext context, CallerResolver callers, IGrainFactory grains)
     {
         var caller = (await callers.ResolveAsync(context)).Caller!;
+        if (caller.ApiKey is { } acting && !acting.Permits(OrganizationAccess.ApiKeyRead))
+        {
+            return AuthProblems.Forbidden([OrganizationAccess.ApiKeyRead]);
+        }
+
         var keys = await grains.GetGrain<IApiKeyDirectoryGrain>("api-keys").ListForUserAsync(caller.User.Id);
         if (caller.ApiKey is { OrganizationId: { } organizationId })
         {

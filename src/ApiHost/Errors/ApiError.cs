@@ -20,6 +20,10 @@ internal sealed record ApiError(int Status, string Code, string Title)
     public static readonly ApiError OrganizationAlreadyExists = new(422, "ORGANIZATION_ALREADY_EXISTS", "Organization already exists");
     public static readonly ApiError MemberAlreadyExists = new(422, "MEMBER_ALREADY_EXISTS", "Already a member");
     public static readonly ApiError LastOwner = new(422, "LAST_OWNER", "The last owner must stay");
+    public static readonly ApiError PaymentRequired = new(402, "PAYMENT_REQUIRED", "Payment required");
+    public static readonly ApiError QuotaExceeded = new(429, "QUOTA_EXCEEDED", "Quota exceeded");
+    public static readonly ApiError IdempotencyKeyReused = new(422, "IDEMPOTENCY_KEY_REUSED", "Idempotency key reused");
+    public static readonly ApiError InvalidSignature = new(400, "INVALID_SIGNATURE", "Invalid signature");
     public static readonly ApiError NoActiveOrganization = new(400, "NO_ACTIVE_ORGANIZATION", "No active organization");
     public static readonly ApiError RateLimited = new(429, "RATE_LIMITED", "Too many requests");
     public static readonly ApiError Internal = new(500, "INTERNAL_ERROR", "Internal error");

@@ -111,13 +111,28 @@ internal static class OrganizationApi
     private static async Task<IResult> SetActiveAsync(SetActiveOrganizationRequest? body, HttpContext context, CallerResolver callers, IGrainFactory grains)
     {
         var validation = new RequestValidation();
-        var organizationId = validation.Id("organizationId", body?.OrganizationId, optional: true);
+        var given = body?.OrganizationId ?? default;
+        if (given.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.String))
+        {
+            validation.Add("organizationId", "must be a string or null");
+        }
+
+        var organizationId = given.ValueKind == JsonValueKind.String ? validation.Id("organizationId", given.GetString()) : null;
         if (validation.Failed)
         {
             return validation.Problem();
         }
 
         var caller = (await callers.ResolveAsync(context)).Caller!;
+        if (given.ValueKind == JsonValueKind.Undefined)
+        {
+            // Nothing named: the active organization stays and is returned.
+            organizationId = caller.Session!.ActiveOrganizationId;
+            return organizationId is not null && await grains.GetGrain<IOrganizationGrain>(organizationId).GetAsync() is { } active
+                ? TypedResults.Ok(OrganizationResponse.From(active))
+                : TypedResults.Text("null", "application/json");
+        }
+
         if (!await grains.GetGrain<Grains.Identity.ISessionGrain>(caller.Session!.Id).SetActiveOrganizationAsync(organizationId))
         {
             return OrganizationProblems.NotFound();

@@ -6,6 +6,7 @@ public sealed record CreateOrganizationRequest(string? Name, string? Slug);
 
 public sealed record MemberRequest(string? OrganizationId, string? UserId, JsonElement? Role);
 
-public sealed record SetActiveOrganizationRequest(string? OrganizationId);
+/// <summary>A missing <c>organizationId</c> keeps the active organization; an explicit null clears it (as better-auth).</summary>
+public sealed record SetActiveOrganizationRequest(JsonElement OrganizationId);
 
 public sealed record OrganizationPermissionRequest(JsonElement? Permissions, JsonElement? Permission, string? OrganizationId);

@@ -1,0 +1,4 @@
+namespace Tollgate.Grains.Billing;
+
+/// <summary>One consumption's answer: counted and durable (<c>Consumed</c>), or why not, with the quota as it stands.</summary>
+public sealed record ConsumeOutcome(ConsumeResult Result, long Units, long Used, long Limit, DateTimeOffset? PeriodEnd, string Status, bool Replayed);

@@ -1,0 +1,7 @@
+namespace Tollgate.Grains.Billing;
+
+/// <summary>
+/// One consumption. <c>Fingerprint</c> identifies the request's content, so a reused idempotency key with other
+/// content is told apart from a retry.
+/// </summary>
+public sealed record ConsumeRequest(long Units, string? IdempotencyKey, string Fingerprint);

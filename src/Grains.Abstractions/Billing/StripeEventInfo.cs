@@ -1,0 +1,5 @@
+namespace Tollgate.Grains.Billing;
+
+/// <summary>A stored Stripe event as operators see it.</summary>
+public sealed record StripeEventInfo(
+    string Id, string Type, DateTimeOffset Created, DateTimeOffset ReceivedAt, DateTimeOffset? ProcessedAt, int Attempts, string? LastError);

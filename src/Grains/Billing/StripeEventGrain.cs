@@ -1,0 +1,92 @@
+using Tollgate.Runtime;
+using Tollgate.Runtime.Postgres;
+
+namespace Tollgate.Grains.Billing;
+
+/// <summary>
+/// Store-then-apply. The row is inserted once (<c>ON CONFLICT DO NOTHING</c>); applying marks it processed in the
+/// subscription's own transaction, so a duplicate delivery, a concurrent one or a replay applies nothing twice. A
+/// failure is recorded (<c>attempts</c>, <c>last_error</c>) and reported, so Stripe retries.
+/// </summary>
+public sealed class StripeEventGrain(PostgresDatabase database) : Grain, IStripeEventGrain
+{
+    public async Task<StripeEventOutcome> ReceiveAsync(string type, DateTimeOffset created, string payload)
+    {
+        await ExecuteAsync(
+            "INSERT INTO stripe_events (id, type, created, payload) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (id) DO NOTHING",
+            GrainKey, type, created, payload);
+        return await ProcessAsync();
+    }
+
+    public async Task<StripeEventOutcome> ProcessAsync()
+    {
+        await using var read = database.DataSource.CreateCommand("SELECT payload::text, processed_at IS NOT NULL FROM stripe_events WHERE id = $1");
+        read.Parameters.Add(new() { Value = GrainKey });
+        string payload;
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            if (!await reader.ReadAsync())
+            {
+                return new StripeEventOutcome(false, false, false, null);
+            }
+
+            if (reader.GetBoolean(1))
+            {
+                return new StripeEventOutcome(true, true, true, null);
+            }
+
+            payload = reader.GetString(0);
+        }
+
+        await ExecuteAsync("UPDATE stripe_events SET attempts = attempts + 1 WHERE id = $1", GrainKey);
+        try
+        {
+            var note = await ApplyAsync(payload);
+            if (note is not null)
+            {
+                await ExecuteAsync("UPDATE stripe_events SET processed_at = now(), last_error = $2 WHERE id = $1 AND processed_at IS NULL", GrainKey, note);
+            }
+
+            return new StripeEventOutcome(true, true, false, null);
+        }
+        catch (Exception exception)
+        {
+            await ExecuteAsync("UPDATE stripe_events SET last_error = $2 WHERE id = $1", GrainKey, $"{exception.GetType().Name}: {exception.Message}");
+            return new StripeEventOutcome(true, false, false, exception.Message);
+        }
+    }
+
+    /// <summary>Applies the event; returns a note when it was acknowledged without a subscription applying it.</summary>
+    private async Task<string?> ApplyAsync(string payload)
+    {
+        if (StripeEventParser.Parse(GrainKey, payload) is not { } parsed)
+        {
+            return "ignored: not an event type Tollgate handles";
+        }
+
+        var key = parsed is { UserId: { } userId, AgentId: { } agentId }
+            ? $"{userId}/{agentId}"
+            : parsed.Update.StripeSubscriptionId is { } stripeId
+                ? await GrainFactory.GetGrain<IBillingDirectoryGrain>("billing").FindSubscriptionAsync(stripeId)
+                : null;
+        if (key is null)
+        {
+            return "ignored: the event names no userId/agentId metadata and no known subscription";
+        }
+
+        return await GrainFactory.GetGrain<ISubscriptionGrain>(key).ApplyStripeAsync(parsed.Update)
+            ? null
+            : "ignored: older than the last event the subscription applied";
+    }
+
+    private async Task ExecuteAsync(string sql, params object?[] parameters)
+    {
+        await using var command = database.DataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new() { Value = parameter ?? DBNull.Value });
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+}
