@@ -95,6 +95,112 @@ public sealed class MultiHostTests(PostgresFixture postgres)
         Assert.True(stale.Count == 0, $"{stale.Count} stale answers:\n{string.Join('\n', stale.Take(20))}");
     }
 
+    [Fact]
+    public async Task TwoThousandConcurrentConsumesThroughTwoHostsOnALimitOfOneThousandCountExactlyOnce()
+    {
+        var adminEmail = AuthTestClient.NewEmail("cluster-admin");
+        await using var cluster = await StartClusterAsync(adminEmail);
+        var (a, b) = (cluster.A, cluster.B);
+        var admin = await a.SignUpAsync(adminEmail);
+        var user = await a.SignUpAsync();
+        var kit = new BillingTestKit(a, admin.Token);
+        var (agentId, priceId) = await kit.AgentAsync(periodQuota: 1000);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        Assert.Equal(HttpStatusCode.OK, (await kit.PostEventAsync(BillingTestKit.SubscriptionEvent(
+            "evt_" + Guid.NewGuid().ToString("N"), "customer.subscription.created", now, user.UserId, agentId, priceId, "active", now - 60, now + 3600))).StatusCode);
+
+        async Task<(int Index, HttpStatusCode Status, bool Replayed)> ConsumeAsync(int i)
+        {
+            using var response = await (i % 2 == 0 ? a : b).PostAsync("/api/quota/consume", user.Token, new { agentId, idempotencyKey = $"op-{i}" });
+            var replayed = response.StatusCode == HttpStatusCode.OK && (await AuthTestClient.Json(response)).GetProperty("replayed").GetBoolean();
+            return (i, response.StatusCode, replayed);
+        }
+
+        var first = await Task.WhenAll(Enumerable.Range(0, 2000).Select(ConsumeAsync));
+        var retried = await Task.WhenAll(Enumerable.Range(0, 2000).Select(ConsumeAsync));
+
+        Assert.Equal(1000, first.Count(r => r.Status == HttpStatusCode.OK));
+        Assert.Equal(1000, first.Count(r => r.Status == HttpStatusCode.TooManyRequests));
+        var succeeded = first.Where(r => r.Status == HttpStatusCode.OK).Select(r => r.Index).ToHashSet();
+        Assert.All(retried.Where(r => succeeded.Contains(r.Index)), r => Assert.True(r.Status == HttpStatusCode.OK && r.Replayed, $"op-{r.Index} replays"));
+        Assert.All(retried.Where(r => !succeeded.Contains(r.Index)), r => Assert.Equal(HttpStatusCode.TooManyRequests, r.Status));
+        Assert.Equal(1000L, await QuotaUsedAsync(user.UserId, agentId));
+    }
+
+    [Fact]
+    public async Task ASiloKilledDuringAConsumeLoadLosesNoAnsweredConsumeAndCountsNothingTwice()
+    {
+        var adminEmail = AuthTestClient.NewEmail("cluster-admin");
+        await using var cluster = await StartClusterAsync(adminEmail);
+        var (a, b) = (cluster.A, cluster.B);
+        var admin = await a.SignUpAsync(adminEmail);
+        var publisher = await a.SignUpAsync();
+        var organizationId = await a.CreateOrganizationAsync(publisher.Token);
+        var (serviceKey, _) = await a.CreateApiKeyAsync(publisher.Token, new { name = "backend", organizationId });
+        var kit = new BillingTestKit(a, admin.Token);
+        var (agentId, priceId) = await kit.AgentAsync(periodQuota: 1_000_000_000, organizationId);
+        var users = Enumerable.Range(0, 16).Select(i => $"load-{Guid.NewGuid():N}").ToArray();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        foreach (var userId in users)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await kit.PostEventAsync(BillingTestKit.SubscriptionEvent(
+                "evt_" + Guid.NewGuid().ToString("N"), "customer.subscription.created", now, userId, agentId, priceId, "active", now - 60, now + 86_400))).StatusCode);
+        }
+
+        // Each logical consume has its own idempotency key and is retried with it until it gets a definite answer.
+        var answered = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        var failures = 0;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(12));
+        var workers = Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
+        {
+            for (var n = 0; !stop.IsCancellationRequested; n++)
+            {
+                var key = $"w{w}-{n}";
+                var userId = users[(w + n) % users.Length];
+                var deadline = DateTime.UtcNow.AddSeconds(60);
+                while (DateTime.UtcNow < deadline)
+                {
+                    try
+                    {
+                        using var response = await ((w + n) % 2 == 0 ? a : b).SendWithKeyAsync(HttpMethod.Post, "/api/quota/consume", serviceKey, new { agentId, userId, idempotencyKey = key });
+                        if (response.StatusCode == HttpStatusCode.OK)
+                        {
+                            answered[key] = userId;
+                            break;
+                        }
+
+                        Interlocked.Increment(ref failures);
+                        Assert.True((int)response.StatusCode >= 500, $"{key}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    }
+                    catch (HttpRequestException)
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+
+                    await Task.Delay(50);
+                }
+            }
+        })).ToArray();
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await cluster.Processes[0].KillHardAsync();
+        await Task.WhenAll(workers);
+        Assert.True(cluster.Processes[0].HasExited, "the first silo was killed");
+
+        Assert.True(answered.Count > 100, $"only {answered.Count} consumes were answered");
+        foreach (var userId in users)
+        {
+            var acknowledged = answered.Count(p => p.Value == userId);
+            Assert.Equal((long)acknowledged, await QuotaUsedAsync(userId, agentId));
+        }
+
+        Assert.Equal((long)answered.Count, await postgres.ScalarAsync<long>(
+            "SELECT count(*) FROM quota_idempotency WHERE agent_id = $1 AND key = ANY($2)", agentId, answered.Keys.ToArray()));
+    }
+
+    private async Task<long> QuotaUsedAsync(string userId, string agentId) =>
+        await postgres.ScalarAsync<long>("SELECT quota_used FROM user_agent_subscriptions WHERE user_id = $1 AND agent_id = $2", userId, agentId);
+
     private static async Task<bool> HasAsync(AuthTestClient client, string token, object body)
     {
         using var response = await client.PostAsync("/api/auth/organization/has-permission", token, body);
@@ -147,6 +253,11 @@ public sealed class MultiHostTests(PostgresFixture postgres)
             ["Silo__HealthPort"] = HostProcess.FreePort().ToString(CultureInfo.InvariantCulture),
             ["Auth__BootstrapAdmins__0"] = adminEmail,
             ["Auth__PasswordIterations"] = "10000",
+            ["Cluster__ProbePeriod"] = "00:00:00.250",
+            ["Cluster__ProbeTimeout"] = "00:00:00.500",
+            ["Cluster__MissedProbesLimit"] = "3",
+            ["Cluster__RefreshPeriod"] = "00:00:00.300",
+            ["Cluster__IAmAlivePeriod"] = "00:00:00.500",
             ["Logging__LogLevel__Default"] = "Warning",
         });
 
@@ -160,6 +271,7 @@ public sealed class MultiHostTests(PostgresFixture postgres)
             ["Cluster__ClusterId"] = cluster,
             ["Cluster__RefreshPeriod"] = "00:00:00.300",
             ["Auth__SignInMaxRequests"] = "100000",
+            ["Stripe__WebhookSecrets__0"] = BillingTestKit.WebhookSecret,
             ["Logging__LogLevel__Default"] = "Warning",
         });
     }
