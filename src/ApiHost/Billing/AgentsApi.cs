@@ -17,8 +17,8 @@ internal static class AgentsApi
 
     public static IEndpointRouteBuilder MapAgentsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/agents").WithTags("Agents").WithCommonProblems()
-            .MapGet("", ListAsync).AllowAnyone()
+        app.MapGroup("/api").WithTags("Agents").WithCommonProblems()
+            .MapGet("/agents", ListAsync).AllowAnyone()
             .WithName("ListAgents").WithSummary("The marketplace's agents and their plans.")
             .Produces<AgentResponse[]>();
         app.MapGroup("/api/admin/agents").WithTags("Admin").WithMetadata(AdminAudited.Instance).WithCommonProblems()

@@ -16,7 +16,7 @@ internal static class SubscriptionsApi
     public static IEndpointRouteBuilder MapSubscriptionsApi(this IEndpointRouteBuilder app)
     {
         var subscriptions = app.MapGroup("/api/subscriptions").WithTags("Subscriptions").WithCommonProblems();
-        subscriptions.MapGet("", MineAsync).RequireCaller()
+        app.MapGroup("/api").WithTags("Subscriptions").WithCommonProblems().MapGet("/subscriptions", MineAsync).RequireCaller()
             .WithName("ListMySubscriptions").WithSummary("The caller's subscriptions with their quota.")
             .Produces<SubscriptionResponse[]>();
         subscriptions.MapPost("/checkout", CheckoutAsync).RequireSession()

@@ -21,7 +21,7 @@ internal static class StripeWebhookApi
             .WithName("StripeWebhook").WithSummary("Verifies, stores, then applies a Stripe event; 500 when applying failed (recorded), so Stripe retries.")
             .Produces<WebhookResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status500InternalServerError);
         var events = app.MapGroup("/api/admin/stripe-events").WithTags("Admin").WithMetadata(AdminAudited.Instance).WithCommonProblems();
-        events.MapGet("", ListAsync).RequirePermission(PlatformAccess.StripeEventList)
+        app.MapGroup("/api/admin").WithTags("Admin").WithMetadata(AdminAudited.Instance).WithCommonProblems().MapGet("/stripe-events", ListAsync).RequirePermission(PlatformAccess.StripeEventList)
             .WithName("ListStripeEvents").WithSummary("Stored Stripe events, newest first; processed=false for those not applied.")
             .Produces<StripeEventListResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
         events.MapPost("/{id}/replay", ReplayAsync).RequirePermission(PlatformAccess.StripeEventReplay)
