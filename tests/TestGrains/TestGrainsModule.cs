@@ -12,6 +12,7 @@ public sealed class TestGrainsModule : ISiloModule
         .AddGrains(typeof(TestGrainsModule).Assembly)
         .AddGrainState(CounterState.Table)
         .AddGrainState(PairState.Table)
+        .AddGrainState(BatchedCounterState.Table)
         .AddMigrations(new EmbeddedMigrations(typeof(TestGrainsModule).Assembly, "runtime-tests"))
         .AddSingleton<ActivationLog>();
 }

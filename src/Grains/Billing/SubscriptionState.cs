@@ -26,6 +26,7 @@ public sealed record SubscriptionState(
                     row.Get<bool>("cancel_at_period_end"), row.Get<long>("quota_limit"), row.Get<long>("quota_used"),
                     row.Get<DateTimeOffset?>("last_event_at"), row.Get<DateTimeOffset>("created_at"), row.Get<DateTimeOffset>("updated_at")))
             .WithKey("user_id", "agent_id")
+            .WithGroupCommit() // many subscriptions consume at once: they share commits
             .Column("status", s => s.Status)
             .Column("stripe_subscription_id", s => s.StripeSubscriptionId)
             .Column("stripe_customer_id", s => s.StripeCustomerId)

@@ -9,7 +9,7 @@ namespace Tollgate.Runtime;
 /// <c>ON CONFLICT DO NOTHING</c>, later writes are <c>UPDATE … WHERE version = @expected</c>; a write that
 /// changes no row is a conflict and throws <see cref="InconsistentStateException"/>.
 /// </summary>
-public sealed class PostgresGrainStorage(PostgresDatabase database, StateTableRegistry tables, IServiceProvider services) : IGrainStorage
+public sealed partial class PostgresGrainStorage(PostgresDatabase database, StateTableRegistry tables, IServiceProvider services) : IGrainStorage
 {
     private readonly ConcurrentDictionary<StateTable, StateSql> _sql = new();
     private readonly Membership.MembershipService? _membership =
@@ -32,10 +32,19 @@ public sealed class PostgresGrainStorage(PostgresDatabase database, StateTableRe
     public Task<long> WriteAsync<TState>(string key, TState state, long expectedVersion, CancellationToken cancellationToken = default) where TState : class =>
         WriteAsync(key, state, expectedVersion, [], cancellationToken);
 
-    public async Task<long> WriteAsync<TState>(string key, TState state, long expectedVersion, IReadOnlyList<CompanionStatement> companions, CancellationToken cancellationToken = default)
+    public Task<long> WriteAsync<TState>(string key, TState state, long expectedVersion, IReadOnlyList<CompanionStatement> companions, CancellationToken cancellationToken = default)
+        where TState : class => WriteAsync(key, state, expectedVersion, companions, cancellationToken, groupCommit: true);
+
+    private async Task<long> WriteAsync<TState>(
+        string key, TState state, long expectedVersion, IReadOnlyList<CompanionStatement> companions, CancellationToken cancellationToken, bool groupCommit)
         where TState : class
     {
         var (table, sql, keys) = Resolve<TState>(key);
+        if (groupCommit && table.GroupCommit)
+        {
+            return await GroupWriteAsync(table, sql, keys, key, state, expectedVersion, companions, cancellationToken);
+        }
+
         if (companions.Count == 0)
         {
             await using var single = database.DataSource.CreateCommand(expectedVersion == 0 ? sql.Insert : sql.Update);
@@ -68,18 +77,7 @@ public sealed class PostgresGrainStorage(PostgresDatabase database, StateTableRe
         NpgsqlCommand command, StateTable<TState> table, StateSql sql, string[] keys, string key, TState state, long expectedVersion, CancellationToken cancellationToken)
         where TState : class
     {
-        AddKeys(command, keys);
-        foreach (var column in table.Columns)
-        {
-            command.Parameters.Add(column.Parameter(state));
-        }
-
-        if (expectedVersion != 0)
-        {
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
-        }
-
-        AddFence(command);
+        command.Parameters.AddRange(WriteParameters(table, keys, state, expectedVersion));
         if (await command.ExecuteScalarAsync(cancellationToken) is long version)
         {
             return version;
@@ -107,16 +105,38 @@ public sealed class PostgresGrainStorage(PostgresDatabase database, StateTableRe
         return (table, _sql.GetOrAdd(table, static (t, fenced) => new StateSql(t, fenced), _membership is not null), table.SplitKey(key));
     }
 
-    private void AddFence(NpgsqlCommand command)
+    private void AddFence(NpgsqlCommand command) => command.Parameters.AddRange(FenceParameters());
+
+    private NpgsqlParameter[] FenceParameters()
     {
-        if (_membership is not null)
+        if (_membership is null)
         {
-            var self = _membership.Self ?? throw new InvalidOperationException("A cluster silo writes state only after it joined.");
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _membership.ClusterId });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = self.Host });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = self.Port });
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = self.Generation });
+            return [];
         }
+
+        var self = _membership.Self ?? throw new InvalidOperationException("A cluster silo writes state only after it joined.");
+        return
+        [
+            new NpgsqlParameter<string> { TypedValue = _membership.ClusterId },
+            new NpgsqlParameter<string> { TypedValue = self.Host },
+            new NpgsqlParameter<int> { TypedValue = self.Port },
+            new NpgsqlParameter<long> { TypedValue = self.Generation },
+        ];
+    }
+
+    /// <summary>The parameters of an insert (no expected version) or update: keys, columns, version, fence.</summary>
+    private NpgsqlParameter[] WriteParameters<TState>(StateTable<TState> table, string[] keys, TState state, long expectedVersion) where TState : class
+    {
+        var parameters = new List<NpgsqlParameter>(keys.Length + table.Columns.Count + 5);
+        parameters.AddRange(keys.Select(k => new NpgsqlParameter<string> { TypedValue = k }));
+        parameters.AddRange(table.Columns.Select(c => c.Parameter(state)));
+        if (expectedVersion != 0)
+        {
+            parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
+        }
+
+        parameters.AddRange(FenceParameters());
+        return [.. parameters];
     }
 
     private static void AddKeys(NpgsqlCommand command, string[] keys)

@@ -21,6 +21,12 @@ public abstract partial class StateTable
     /// <summary>Columns that hold the grain key; a key with several columns is split on '/'.</summary>
     public IReadOnlyList<string> KeyColumns { get; private protected set; } = ["id"];
 
+    /// <summary>
+    /// Writes of this table are group-committed: concurrent writes of different grains share one transaction
+    /// (one commit, one round trip), each still fenced on its own version. See <c>StateTable&lt;T&gt;.WithGroupCommit</c>.
+    /// </summary>
+    public bool GroupCommit { get; private protected set; }
+
     /// <summary>The data columns, in order.</summary>
     public abstract IReadOnlyList<string> ColumnNames { get; }
 
