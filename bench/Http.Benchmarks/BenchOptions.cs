@@ -2,16 +2,33 @@ using System.Globalization;
 
 namespace Tollgate.Http.Benchmarks;
 
-/// <summary>The command line: <c>[--duration 10s] [--warmup 3s] [--concurrency 64] [--users 64] [--sign-ins 20] [--json FILE]</c>.</summary>
+/// <summary>The command line: <c>[--scenario get-session|consume] [--duration 10s] [--warmup 3s] [--concurrency 64] [--users 64] [--sign-ins 20] [--subscriptions 1000] [--fsync on|off] [--json FILE]</c>.</summary>
 public sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int Concurrency, int Users, int SignIns, string? JsonFile)
 {
+    public const string GetSessionScenario = "get-session";
+    public const string ConsumeScenario = "consume";
+
+    /// <summary><c>get-session</c> (the default) or <c>consume</c>.</summary>
+    public string Scenario { get; init; } = GetSessionScenario;
+
+    /// <summary>consume: subscriptions consumed at random (one more, the hot one, is made next to them).</summary>
+    public int Subscriptions { get; init; } = 1000;
+
+    /// <summary>PostgreSQL's fsync: off for get-session unless asked, on (durable commits) for consume unless asked.</summary>
+    public bool? Fsync { get; init; }
+
     public const string Usage =
         "Usage: dotnet run -c Release --project bench/Http.Benchmarks -- [options]\n" +
+        "  --scenario NAME    get-session (default): get-session vs bare Kestrel, and sign-in cost;\n" +
+        "                     consume: POST /api/quota/consume (random and hot subscription) vs bare Kestrel and a\n" +
+        "                     one-UPDATE-per-request PostgreSQL baseline\n" +
         "  --duration 10s     recorded window of each load phase (a number of seconds, or with s / ms)\n" +
         "  --warmup 3s        unrecorded warm-up before each load phase\n" +
         "  --concurrency 64   concurrent request loops\n" +
         "  --users 64         users signed up; get-session goes round-robin over their tokens\n" +
         "  --sign-ins 20      sequential sign-ins timed (default PBKDF2 iterations)\n" +
+        "  --subscriptions 1000  consume: subscriptions consumed at random (plus one hot one)\n" +
+        "  --fsync on|off     PostgreSQL fsync (default: off for get-session, on for consume)\n" +
         "  --json FILE        also write the summary JSON to FILE";
 
     /// <summary>The options, or null (after printing why) when the command line is wrong.</summary>
@@ -49,6 +66,15 @@ public sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int Concur
                     break;
                 case "--sign-ins" when Count(value) is { } n:
                     options = options with { SignIns = n };
+                    break;
+                case "--scenario" when value is GetSessionScenario or ConsumeScenario:
+                    options = options with { Scenario = value };
+                    break;
+                case "--subscriptions" when Count(value) is { } n:
+                    options = options with { Subscriptions = n };
+                    break;
+                case "--fsync" when value is "on" or "off":
+                    options = options with { Fsync = value == "on" };
                     break;
                 case "--json":
                     options = options with { JsonFile = value };

@@ -13,7 +13,7 @@ using Tollgate.Http.Benchmarks.Load;
 
 namespace Tollgate.Http.Benchmarks;
 
-/// <summary>get-session through the full HTTP stack next to a bare Kestrel endpoint, and the cost of a sign-in; see bench/RESULTS.md. (Not top-level statements: the ApiHost's <c>Program</c> is the host's own.)</summary>
+/// <summary>get-session through the full HTTP stack next to a bare Kestrel endpoint, and the cost of a sign-in (the default scenario), or <c>--scenario consume</c> (<see cref="ConsumeBenchmark"/>); see bench/RESULTS.md. (Not top-level statements: the ApiHost's <c>Program</c> is the host's own.)</summary>
 public static class HttpBenchmark
 {
     public static async Task<int> Main(string[] args)
@@ -21,6 +21,11 @@ public static class HttpBenchmark
         if (BenchOptions.Parse(args, Console.Error) is not { } options)
         {
             return 2;
+        }
+
+        if (options.Scenario == BenchOptions.ConsumeScenario)
+        {
+            return await ConsumeBenchmark.RunAsync(options);
         }
 
         const double TargetRatio = 0.6;
@@ -35,7 +40,7 @@ public static class HttpBenchmark
             $"concurrency {options.Concurrency}; warm-up {options.Warmup.TotalSeconds:0.#} s + {options.Duration.TotalSeconds:0.#} s per phase");
 
         Progress("starting PostgreSQL ...");
-        await using var postgres = await BenchPostgres.StartAsync();
+        await using var postgres = await BenchPostgres.StartAsync(options.Fsync ?? false);
         Progress("starting the ApiHost (embedded silo) on Kestrel ...");
         await using var api = new ApiHostFactory(postgres.ConnectionString, FreePort.Next());
         api.Start();

@@ -9,9 +9,10 @@ namespace Tollgate.Http.Benchmarks.Hosting;
 /// The real ApiHost (<c>Program</c> of src/ApiHost, embedded silo) over the given PostgreSQL, served by Kestrel on
 /// 127.0.0.1:<paramref name="port"/> in this process. Production environment (the factory defaults to
 /// Development, which turns on DI scope validation), log level Warning, the sign-in limit raised so one address
-/// can sign many users up; the password iterations stay at their default (600,000).
+/// can sign many users up; the password iterations stay at their default (600,000). <paramref name="settings"/> adds
+/// configuration (bootstrap admins, Stripe webhook secrets).
 /// </summary>
-public sealed class ApiHostFactory(string connectionString, int port) : WebApplicationFactory<Program>
+public sealed class ApiHostFactory(string connectionString, int port, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     public int Port => port;
 
@@ -31,6 +32,11 @@ public sealed class ApiHostFactory(string connectionString, int port) : WebAppli
         builder.UseSetting("ConnectionStrings:Tollgate", connectionString);
         builder.UseSetting("Auth:SignInMaxRequests", "1000000");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }
 }

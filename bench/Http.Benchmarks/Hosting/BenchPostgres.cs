@@ -5,7 +5,7 @@ namespace Tollgate.Http.Benchmarks.Hosting;
 
 /// <summary>
 /// A throwaway PostgreSQL server in a fresh temporary folder, started from the installed binaries the way
-/// <c>tests/Testing/PostgresFixture.cs</c> starts it (fsync off), and deleted when disposed.
+/// <c>tests/Testing/PostgresFixture.cs</c> starts it (fsync off unless asked for durable commits), and deleted when disposed.
 /// </summary>
 public sealed class BenchPostgres : IAsyncDisposable
 {
@@ -20,7 +20,24 @@ public sealed class BenchPostgres : IAsyncDisposable
 
     public string ConnectionString => _server.ConnectionString;
 
-    public static async Task<BenchPostgres> StartAsync()
+    /// <summary>The postmaster's process id (first line of <c>postmaster.pid</c>), or 0 when it cannot be read.</summary>
+    public int PostmasterPid
+    {
+        get
+        {
+            try
+            {
+                return int.TryParse(File.ReadLines(Path.Combine(_folder, "pg", "postmaster.pid")).First(), out var pid) ? pid : 0;
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                return 0;
+            }
+        }
+    }
+
+    /// <param name="fsync">True: PostgreSQL's defaults (fsync on, synchronous_commit on), so a commit is on disk when it returns.</param>
+    public static async Task<BenchPostgres> StartAsync(bool fsync = false)
     {
         var folder = Directory.CreateTempSubdirectory("tollgate-http-bench-").FullName;
         if (!OperatingSystem.IsWindows())
@@ -30,7 +47,7 @@ public sealed class BenchPostgres : IAsyncDisposable
         }
 
         var options = new EmbeddedPostgresOptions { DataDirectory = Path.Combine(folder, "pg"), DeleteOnStop = true };
-        options.Settings["fsync"] = "off";
+        options.Settings["fsync"] = fsync ? "on" : "off";
         options.Settings["max_connections"] = "300";
         try
         {

@@ -7,18 +7,27 @@ namespace Tollgate.Http.Benchmarks.Load;
 /// <param name="Url">The absolute URL of every request.</param>
 /// <param name="AuthorizationValues">Authorization header values taken round-robin (one per request), or none.</param>
 /// <param name="NullBody">True: a good answer's body is JSON <c>null</c>; false: it must not be; null: not checked.</param>
-public sealed record PhaseSpec(string Name, Uri Url, string[]? AuthorizationValues = null, bool? NullBody = null);
+/// <param name="JsonBodies">Set: each request is a POST of one of these JSON bodies, picked at random (uniformly) per request.</param>
+/// <param name="Headers">Extra request headers (e.g. <c>x-api-key</c>), on every request.</param>
+public sealed record PhaseSpec(string Name, Uri Url, string[]? AuthorizationValues = null, bool? NullBody = null, byte[][]? JsonBodies = null,
+    IReadOnlyList<KeyValuePair<string, string>>? Headers = null)
+{
+    public string Method => JsonBodies is null ? "GET" : "POST";
+}
 
 /// <summary>
-/// Closed-loop HTTP load: <c>concurrency</c> loops, each sending one GET and reading the whole answer before the
-/// next, for warm-up + duration. A request counts when it completes inside the recorded window (after the
+/// Closed-loop HTTP load: <c>concurrency</c> loops, each sending one GET (or POST) and reading the whole answer before
+/// the next, for warm-up + duration. A request counts when it completes inside the recorded window (after the
 /// warm-up); only a 200 with the expected body counts as done, anything else (status, body, exception) as an error.
+/// Every 200 of the phase, warm-up and the requests still in flight at the end included, is counted apart
+/// (<see cref="PhaseResult.AllOk"/>), for checking what a server stored against what it answered.
 /// </summary>
 public static class HttpLoad
 {
     private static readonly byte[] JsonNull = "null"u8.ToArray();
 
-    public static async Task<PhaseResult> RunAsync(HttpClient client, PhaseSpec spec, int concurrency, TimeSpan warmup, TimeSpan duration)
+    /// <summary>Runs one phase; a <c>postgresPid</c> (the PostgreSQL postmaster) adds its server's CPU over the window (<see cref="PhaseResult.PostgresCoresBusy"/>).</summary>
+    public static async Task<PhaseResult> RunAsync(HttpClient client, PhaseSpec spec, int concurrency, TimeSpan warmup, TimeSpan duration, int? postgresPid = null)
     {
         var begin = Stopwatch.GetTimestamp();
         var windowStart = begin + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
@@ -32,15 +41,18 @@ public static class HttpLoad
         }
 
         await Task.Delay(warmup);
+        var postgresBefore = postgresPid is { } p1 ? ProcessTreeCpu.Seconds(p1) : 0;
         var before = ProcessCounters.Take();
         await Task.Delay(duration);
         var after = ProcessCounters.Take();
+        var postgresAfter = postgresPid is { } p2 ? ProcessTreeCpu.Seconds(p2) : 0;
         var states = await Task.WhenAll(loops);
 
         var histogram = new LatencyHistogram();
-        long ok = 0, errors = 0, bytes = 0;
+        long ok = 0, errors = 0, bytes = 0, allOk = 0;
         foreach (var state in states)
         {
+            allOk += state.AllOk;
             histogram.Add(state.Histogram);
             ok += state.Ok;
             errors += state.Errors;
@@ -75,7 +87,9 @@ public static class HttpLoad
             after.Gen2 - before.Gen2,
             (after.GcPause - before.GcPause).TotalMilliseconds,
             (after.ThreadPoolWorkItems - before.ThreadPoolWorkItems) / (double)perRequest,
-            after.LockContentions - before.LockContentions);
+            after.LockContentions - before.LockContentions,
+            allOk,
+            (postgresAfter - postgresBefore) / wall);
     }
 
     private static async Task<LoopState> LoopAsync(HttpClient client, Shared shared)
@@ -95,7 +109,22 @@ public static class HttpLoad
             var length = 0;
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, spec.Url);
+                using var request = new HttpRequestMessage(spec.JsonBodies is null ? HttpMethod.Get : HttpMethod.Post, spec.Url);
+                if (spec.JsonBodies is { Length: > 0 } bodies)
+                {
+                    var content = new ByteArrayContent(bodies[bodies.Length == 1 ? 0 : Random.Shared.Next(bodies.Length)]);
+                    content.Headers.ContentType = new("application/json");
+                    request.Content = content;
+                }
+
+                if (spec.Headers is { } headers)
+                {
+                    foreach (var (name, value) in headers)
+                    {
+                        request.Headers.TryAddWithoutValidation(name, value);
+                    }
+                }
+
                 if (spec.AuthorizationValues is { Length: > 0 } values)
                 {
                     var next = (uint)Interlocked.Increment(ref shared.Next);
@@ -131,6 +160,11 @@ public static class HttpLoad
             }
 
             var done = Stopwatch.GetTimestamp();
+            if (error is null)
+            {
+                state.AllOk++;
+            }
+
             if (done < shared.WindowStart || done >= shared.WindowEnd)
             {
                 continue;
@@ -165,5 +199,6 @@ public static class HttpLoad
         public long Ok;
         public long Errors;
         public long Bytes;
+        public long AllOk;
     }
 }

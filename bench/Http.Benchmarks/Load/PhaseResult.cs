@@ -1,6 +1,10 @@
 namespace Tollgate.Http.Benchmarks.Load;
 
-/// <summary>One load phase: the 200 answers that completed inside the recorded window, and the process's counters over it.</summary>
+/// <summary>
+/// One load phase: the 200 answers that completed inside the recorded window, and the process's counters over it;
+/// <paramref name="AllOk"/> is every 200 of the phase, warm-up and the tail after the window included;
+/// <paramref name="PostgresCoresBusy"/> the PostgreSQL server's cores over the window, when its process was given.
+/// </summary>
 public sealed record PhaseResult(
     string Name,
     string Path,
@@ -25,4 +29,6 @@ public sealed record PhaseResult(
     int Gen2Collections,
     double GcPauseMs,
     double ThreadPoolWorkItemsPerRequest,
-    long LockContentions);
+    long LockContentions,
+    long AllOk,
+    double PostgresCoresBusy);

@@ -7,7 +7,7 @@ namespace Tollgate.ApiHost.Errors;
 /// body over the limit, 500 for an unhandled exception), carry <c>type</c>, <c>code</c>, <c>message</c> and
 /// <c>details</c>.
 /// </summary>
-internal static class ProblemDetailsSetup
+internal static partial class ProblemDetailsSetup
 {
     public static IServiceCollection AddTollgateProblemDetails(this IServiceCollection services)
     {
@@ -27,6 +27,16 @@ internal static class ProblemDetailsSetup
                 problem.Extensions["details"] = new Dictionary<string, object?>
                 {
                     ["errors"] = new Dictionary<string, string[]> { [field] = [json.Message.Split(" Path:")[0]] },
+                };
+            }
+
+            else if (context.Exception is BadHttpRequestException { StatusCode: 400 } binding && BoundParameter().Match(binding.Message) is { Success: true } match)
+            {
+                // A route or query value that does not read as its type ("limit=abc"): a field error too.
+                problem.Title = "Validation failed";
+                problem.Extensions["details"] = new Dictionary<string, object?>
+                {
+                    ["errors"] = new Dictionary<string, string[]> { [match.Groups["name"].Value] = [binding.Message] },
                 };
             }
 
@@ -50,4 +60,7 @@ internal static class ProblemDetailsSetup
             });
         return services;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("parameter \"(?:[^\"]* )?(?<name>[A-Za-z_][A-Za-z0-9_]*)\" from")]
+    private static partial System.Text.RegularExpressions.Regex BoundParameter();
 }

@@ -51,9 +51,12 @@ internal static class StripeWebhookApi
             id = root.GetProperty("id").GetString() ?? throw new KeyNotFoundException("id");
             type = root.GetProperty("type").GetString() ?? throw new KeyNotFoundException("type");
             created = DateTimeOffset.FromUnixTimeSeconds(root.GetProperty("created").GetInt64());
-            _ = root.GetProperty("data").GetProperty("object");
+            if (root.GetProperty("data").GetProperty("object").ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException("data.object is not an object");
+            }
         }
-        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentOutOfRangeException)
         {
             return ApiError.ValidationFailed.ToResult("The event is not a Stripe event: it needs id, type, created and data.object.");
         }
@@ -64,6 +67,11 @@ internal static class StripeWebhookApi
         }
 
         var outcome = await grains.GetGrain<IStripeEventGrain>(id).ReceiveAsync(type, created, System.Text.Encoding.UTF8.GetString(body));
+        if (outcome.Rejected is { } rejected)
+        {
+            return ApiError.ValidationFailed.ToResult("The event cannot be stored: " + rejected);
+        }
+
         return outcome.Processed
             ? TypedResults.Ok(new WebhookResponse(true, outcome.Duplicate))
             : ApiError.Internal.ToResult("The event was stored but could not be applied; Stripe will retry, or replay it from the admin API.",

@@ -12,9 +12,18 @@ public sealed class StripeEventGrain(PostgresDatabase database) : Grain, IStripe
 {
     public async Task<StripeEventOutcome> ReceiveAsync(string type, DateTimeOffset created, string payload)
     {
-        await ExecuteAsync(
-            "INSERT INTO stripe_events (id, type, created, payload) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (id) DO NOTHING",
-            GrainKey, type, created, payload);
+        try
+        {
+            await ExecuteAsync(
+                "INSERT INTO stripe_events (id, type, created, payload) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (id) DO NOTHING",
+                GrainKey, type, created, payload);
+        }
+        catch (Npgsql.PostgresException unstorable) when (unstorable.SqlState is "22P05" or "22P02")
+        {
+            // A NUL character or a lone surrogate escape: valid JSON text that jsonb refuses. Retrying cannot help.
+            return new StripeEventOutcome(false, false, false, null, unstorable.MessageText);
+        }
+
         return await ProcessAsync();
     }
 
