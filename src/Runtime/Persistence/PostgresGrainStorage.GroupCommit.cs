@@ -53,7 +53,18 @@ public sealed partial class PostgresGrainStorage
                 _groupQueue = _groupQueue.Count <= MaxGroup ? [] : _groupQueue[MaxGroup..];
             }
 
-            await CommitGroupAsync(group);
+            try
+            {
+                await CommitGroupAsync(group);
+            }
+            catch (Exception exception)
+            {
+                // Never leave a writer waiting, and keep draining: the next group may well succeed.
+                foreach (var write in group)
+                {
+                    write.Completion.TrySetException(exception);
+                }
+            }
         }
     }
 
@@ -95,7 +106,14 @@ public sealed partial class PostgresGrainStorage
             }
             else
             {
-                group[i].Completion.TrySetException(await group[i].Conflict());
+                try
+                {
+                    group[i].Completion.TrySetException(await group[i].Conflict());
+                }
+                catch (Exception exception)
+                {
+                    group[i].Completion.TrySetException(exception);
+                }
             }
         }
     }
