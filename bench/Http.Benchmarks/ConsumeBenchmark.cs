@@ -2,13 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Runtime;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 using Npgsql;
 using Tollgate.ApiHost.Stripe;
+using Tollgate.Bench;
 using Tollgate.Http.Benchmarks.Hosting;
 using Tollgate.Http.Benchmarks.Load;
 
@@ -30,40 +28,21 @@ public static class ConsumeBenchmark
     public static async Task<int> RunAsync(BenchOptions options)
     {
         var fsync = options.Fsync ?? true;
-        var startedUtc = DateTime.UtcNow;
-        var clock = Stopwatch.StartNew();
-        void Progress(string message) => Console.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0}s] {message}");
-
-        Console.WriteLine(
-            $"HTTP benchmark, scenario consume, {startedUtc:yyyy-MM-dd HH:mm:ss} UTC; .NET {Environment.Version}; {Environment.ProcessorCount} cores; " +
-            $"server GC: {GCSettings.IsServerGC}; concurrent GC: {GCSettings.LatencyMode != GCLatencyMode.Batch}; " +
-            $"concurrency {options.Concurrency}; warm-up {options.Warmup.TotalSeconds:0.#} s + {options.Duration.TotalSeconds:0.#} s per phase; " +
+        var log = RunLog.Start(options, BenchOptions.ConsumeScenario,
             $"{options.Subscriptions} random subscriptions + 1 hot; PostgreSQL fsync {(fsync ? "on" : "off")}, synchronous_commit on");
 
         var runId = Guid.NewGuid().ToString("N")[..8];
         var adminEmail = $"bench-admin-{runId}@example.com";
-        Progress($"starting PostgreSQL (fsync {(fsync ? "on" : "off")}) ...");
-        await using var postgres = await BenchPostgres.StartAsync(fsync);
-        Progress("starting the ApiHost (embedded silo) on Kestrel ...");
-        await using var api = new ApiHostFactory(postgres.ConnectionString, FreePort.Next(), new Dictionary<string, string>
+        log.Progress($"starting PostgreSQL (fsync {(fsync ? "on" : "off")}) ...");
+        await using var postgres = await BenchPostgres.StartAsync(ApiHostFactory.PostgresFolderPrefix, fsync);
+        await using var api = ApiHostFactory.StartOnFreePort(postgres.ConnectionString, log.Progress, new Dictionary<string, string>
         {
             ["Auth:BootstrapAdmins:0"] = adminEmail,
             ["Stripe:WebhookSecrets:0"] = WebhookSecret,
         });
-        api.Start();
-        var apiBase = new Uri($"http://127.0.0.1:{api.Port}");
-        Progress($"ApiHost listening on {apiBase}");
+        var apiBase = api.BaseAddress;
 
-        using var client = new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = 4096,
-            UseCookies = false,
-            UseProxy = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-        })
-        { Timeout = TimeSpan.FromSeconds(60) };
+        using var client = LoadClient.Create();
 
         async Task<JsonElement> SendAsync(HttpMethod method, string path, string? bearer, object body)
         {
@@ -84,7 +63,7 @@ public static class ConsumeBenchmark
         }
 
         // 1. The platform admin and the agent's publisher; the publisher's organization, its quota:consume key, the agent.
-        Progress("signing up the platform admin and the publisher ...");
+        log.Progress("signing up the platform admin and the publisher ...");
         var signUps = await Task.WhenAll(
             SendAsync(HttpMethod.Post, "/api/auth/sign-up/email", null, new { name = "Bench Admin", email = adminEmail, password = $"Bench-password-{runId}-admin" }),
             SendAsync(HttpMethod.Post, "/api/auth/sign-up/email", null, new { name = "Bench Publisher", email = $"bench-publisher-{runId}@example.com", password = $"Bench-password-{runId}-pub" }));
@@ -98,14 +77,14 @@ public static class ConsumeBenchmark
         var priceId = $"price_bench_{runId}";
         await SendAsync(HttpMethod.Put, $"/api/admin/agents/{agentId}", adminToken,
             new { name = "Bench Agent", organizationId, plans = new[] { new { stripePriceId = priceId, periodQuota = PeriodQuota } } });
-        Progress($"organization {organizationId}, agent {agentId} (periodQuota {PeriodQuota:N0}), org API key with quota:consume");
+        log.Progress($"organization {organizationId}, agent {agentId} (periodQuota {PeriodQuota:N0}), org API key with quota:consume");
 
         // 2. One active subscription per synthetic user, each by a signed customer.subscription.created webhook.
         var userIds = Enumerable.Range(0, options.Subscriptions).Select(i => $"bench-{runId}-u{i:00000}").ToArray();
         var hotUserId = $"bench-{runId}-hot";
         string[] allUserIds = [.. userIds, hotUserId];
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        Progress($"activating {allUserIds.Length} subscriptions by signed Stripe webhooks ...");
+        log.Progress($"activating {allUserIds.Length} subscriptions by signed Stripe webhooks ...");
         var webhookClock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(allUserIds.Select((u, i) => (u, i)), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (item, ct) =>
         {
@@ -119,7 +98,7 @@ public static class ConsumeBenchmark
                 throw new InvalidOperationException($"Webhook for {item.u} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
             }
         });
-        Progress($"activated {allUserIds.Length} subscriptions in {webhookClock.Elapsed.TotalSeconds:0.0} s");
+        log.Progress($"activated {allUserIds.Length} subscriptions in {webhookClock.Elapsed.TotalSeconds:0.0} s");
 
         // 3. The baselines, in this process, on the same PostgreSQL: rows named by the same user ids.
         await using var baseline = await ConsumeBaselineServer.StartAsync(FreePort.Next(), postgres.ConnectionString, allUserIds, DateTimeOffset.FromUnixTimeSeconds(now + (30 * 86_400)));
@@ -133,8 +112,8 @@ public static class ConsumeBenchmark
         var sample = await SampleAsync(client, new Uri(apiBase, "/api/quota/consume"), hotBody[0], keyHeader);
         var bareSample = await SampleAsync(client, new Uri(baselineBase, "/bare/consume"), hotBody[0], []);
         var pgSample = await SampleAsync(client, new Uri(baselineBase, "/pg/consume"), hotBody[0], []);
-        Progress($"baselines listening on {baselineBase}; answer sizes: consume {sample.Length} B, bare {bareSample.Length} B, pg {pgSample.Length} B");
-        Progress($"consume answer: {sample}");
+        log.Progress($"baselines listening on {baselineBase}; answer sizes: consume {sample.Length} B, bare {bareSample.Length} B, pg {pgSample.Length} B");
+        log.Progress($"consume answer: {sample}");
 
         // 4. Load phases. Read around each phase: the stored sums, and the WAL written (bytes, commits, row updates).
         var specs = new (PhaseSpec Spec, Store Store)[]
@@ -154,18 +133,18 @@ public static class ConsumeBenchmark
             GC.WaitForPendingFinalizers();
             var before = await ReadStoreAsync(db, store, agentId, hotUserId);
             var walStart = await ScalarAsync<string>(db, "SELECT pg_current_wal_flush_lsn()::text");
-            Progress($"phase {phases.Count + 1}/{specs.Length} '{spec.Name}' {spec.Method} {spec.Url.PathAndQuery} started ...");
+            log.Progress($"phase {phases.Count + 1}/{specs.Length} '{spec.Name}' {spec.Method} {spec.Url.PathAndQuery} started ...");
             var result = await HttpLoad.RunAsync(client, spec, options.Concurrency, options.Warmup, options.Duration, postgres.PostmasterPid);
             var after = await ReadStoreAsync(db, store, agentId, hotUserId);
             var delta = await WalDeltaAsync(db, walStart, after.Used - before.Used);
             phases.Add((result, delta));
-            Progress($"phase {phases.Count}/{specs.Length} '{spec.Name}' ended: {result.RequestsPerSecond:N0} req/s, p50 {result.P50Us / 1e3:0.00} ms, " +
+            log.Progress($"phase {phases.Count}/{specs.Length} '{spec.Name}' ended: {result.RequestsPerSecond:N0} req/s, p50 {result.P50Us / 1e3:0.00} ms, " +
                 $"p99 {result.P99Us / 1e3:0.00} ms, {result.Errors} errors{(result.FirstError is { } e ? $" (first: {e})" : "")}; " +
                 $"all 200s {result.AllOk:N0}; stored +{delta.Used:N0}; WAL: {delta.Commits:N0} commits, {delta.RowUpdates:N0} row updates, {delta.WalBytes / (double)Math.Max(1, result.AllOk):0} B per 200");
         }
 
         // 5. Correctness: what PostgreSQL holds equals the 200 answers (warm-up and tail included), per phase and in all.
-        Progress("verifying stored usage against the 200 answers ...");
+        log.Progress("verifying stored usage against the 200 answers ...");
         var storedRandom = await ScalarAsync<long>(db,
             "SELECT coalesce(sum(quota_used), 0)::bigint FROM user_agent_subscriptions WHERE agent_id = $1 AND user_id <> $2", agentId, hotUserId);
         var storedHot = await ScalarAsync<long>(db, "SELECT quota_used FROM user_agent_subscriptions WHERE agent_id = $1 AND user_id = $2", agentId, hotUserId);
@@ -180,7 +159,7 @@ public static class ConsumeBenchmark
         var pgAnsweredHot = phases[2].Result.AllOk + 1;
         var correct = storedRandom == answeredRandom && storedHot == answeredHot && storedTotal == answeredRandom + answeredHot
             && baselineRandom == pgAnsweredRandom && baselineHot == pgAnsweredHot && subscriptionRows == allUserIds.Length;
-        Progress("done; stopping servers");
+        log.Progress("done; stopping servers");
 
         // 6. Report.
         string N(double v) => v.ToString("N0", CultureInfo.InvariantCulture);
@@ -241,14 +220,6 @@ public static class ConsumeBenchmark
         var met = randomVsBare >= TargetRandomVsBare && randomVsPostgres >= TargetRandomVsPostgres && hotVsPostgresHot >= TargetHotVsPostgresHot;
         var summary = new
         {
-            scenario = BenchOptions.ConsumeScenario,
-            startedUtc,
-            cores = Environment.ProcessorCount,
-            runtime = Environment.Version.ToString(),
-            serverGc = GCSettings.IsServerGC,
-            concurrency = options.Concurrency,
-            durationSeconds = options.Duration.TotalSeconds,
-            warmupSeconds = options.Warmup.TotalSeconds,
             subscriptions = options.Subscriptions,
             fsync,
             phases = phases.Select(x => new
@@ -274,12 +245,7 @@ public static class ConsumeBenchmark
             answered200 = answeredRandom + answeredHot,
             bareDrift = Math.Round(bareDrift, 3),
         };
-        var json = JsonSerializer.Serialize(summary, new JsonSerializerOptions { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) });
-        Console.WriteLine(json);
-        if (options.JsonFile is { } file)
-        {
-            await File.WriteAllTextAsync(file, json + Environment.NewLine);
-        }
+        await log.WriteSummaryAsync(summary, options.JsonFile);
 
         return !correct ? 3 : met ? 0 : 1;
     }

@@ -2,12 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Runtime;
 using System.Security.Cryptography;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 using Tollgate.ApiHost.Identity;
+using Tollgate.Bench;
 using Tollgate.Http.Benchmarks.Hosting;
 using Tollgate.Http.Benchmarks.Load;
 
@@ -30,36 +28,17 @@ public static class HttpBenchmark
 
         const double TargetRatio = 0.6;
         const int DefaultIterations = 600_000;
-        var startedUtc = DateTime.UtcNow;
-        var clock = Stopwatch.StartNew();
-        void Progress(string message) => Console.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0}s] {message}");
+        var log = RunLog.Start(options);
 
-        Console.WriteLine(
-            $"HTTP benchmark, {startedUtc:yyyy-MM-dd HH:mm:ss} UTC; .NET {Environment.Version}; {Environment.ProcessorCount} cores; " +
-            $"server GC: {GCSettings.IsServerGC}; concurrent GC: {GCSettings.LatencyMode != GCLatencyMode.Batch}; " +
-            $"concurrency {options.Concurrency}; warm-up {options.Warmup.TotalSeconds:0.#} s + {options.Duration.TotalSeconds:0.#} s per phase");
+        log.Progress("starting PostgreSQL ...");
+        await using var postgres = await BenchPostgres.StartAsync(ApiHostFactory.PostgresFolderPrefix, options.Fsync ?? false);
+        await using var api = ApiHostFactory.StartOnFreePort(postgres.ConnectionString, log.Progress);
+        var apiBase = api.BaseAddress;
 
-        Progress("starting PostgreSQL ...");
-        await using var postgres = await BenchPostgres.StartAsync(options.Fsync ?? false);
-        Progress("starting the ApiHost (embedded silo) on Kestrel ...");
-        await using var api = new ApiHostFactory(postgres.ConnectionString, FreePort.Next());
-        api.Start();
-        var apiBase = new Uri($"http://127.0.0.1:{api.Port}");
-        Progress($"ApiHost listening on {apiBase}");
-
-        using var client = new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = 4096,
-            UseCookies = false,
-            UseProxy = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-        })
-        { Timeout = TimeSpan.FromSeconds(60) };
+        using var client = LoadClient.Create();
 
         // 1. Users, signed up two at a time (each hash is 600,000 PBKDF2 iterations on one core).
-        Progress($"signing up {options.Users} users ...");
+        log.Progress($"signing up {options.Users} users ...");
         var runId = Guid.NewGuid().ToString("N")[..8];
         var users = new (string Email, string Password, string Token)[options.Users];
         var signUpClock = Stopwatch.StartNew();
@@ -77,7 +56,7 @@ public static class HttpBenchmark
             users[i] = (email, password, JsonSerializer.Deserialize<SignUpResponse>(body, JsonSerializerOptions.Web)!.Token);
         });
         signUpClock.Stop();
-        Progress($"signed up {options.Users} users in {signUpClock.Elapsed.TotalSeconds:0.0} s");
+        log.Progress($"signed up {options.Users} users in {signUpClock.Elapsed.TotalSeconds:0.0} s");
 
         // 2. The bare endpoint answers the same object a get-session answers (deserialised from a real one).
         using var sample = new HttpRequestMessage(HttpMethod.Get, new Uri(apiBase, "/api/auth/get-session"));
@@ -92,7 +71,7 @@ public static class HttpBenchmark
         await using var bare = await BareServer.StartAsync(FreePort.Next(), envelope);
         var bareBase = new Uri($"http://127.0.0.1:{bare.Port}");
         var bareJson = await client.GetStringAsync(new Uri(bareBase, "/bare"));
-        Progress($"bare Kestrel listening on {bareBase}; answer sizes: get-session {sessionJson.Length} B, bare {bareJson.Length} B");
+        log.Progress($"bare Kestrel listening on {bareBase}; answer sizes: get-session {sessionJson.Length} B, bare {bareJson.Length} B");
 
         // 3. Load phases: bare, get-session, bare again (drift), then two ApiHost routes without a grain call (where the time goes).
         var bearer = users.Select(u => "Bearer " + u.Token).ToArray();
@@ -109,15 +88,15 @@ public static class HttpBenchmark
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
-            Progress($"phase {phases.Count + 1}/{specs.Length} '{spec.Name}' GET {spec.Url.PathAndQuery} started ...");
+            log.Progress($"phase {phases.Count + 1}/{specs.Length} '{spec.Name}' GET {spec.Url.PathAndQuery} started ...");
             var result = await HttpLoad.RunAsync(client, spec, options.Concurrency, options.Warmup, options.Duration);
             phases.Add(result);
-            Progress($"phase {phases.Count}/{specs.Length} '{spec.Name}' ended: {result.RequestsPerSecond:N0} req/s, p50 {result.P50Us / 1e3:0.00} ms, " +
+            log.Progress($"phase {phases.Count}/{specs.Length} '{spec.Name}' ended: {result.RequestsPerSecond:N0} req/s, p50 {result.P50Us / 1e3:0.00} ms, " +
                 $"p99 {result.P99Us / 1e3:0.00} ms, {result.Errors} errors{(result.FirstError is { } e ? $" (first: {e})" : "")}");
         }
 
         // 4. Sign-in cost, one at a time, with the default iterations; then the bare PBKDF2 for reference.
-        Progress($"timing {options.SignIns} sequential sign-ins ...");
+        log.Progress($"timing {options.SignIns} sequential sign-ins ...");
         var signIns = new List<double>();
         for (var i = 0; i < options.SignIns; i++)
         {
@@ -134,7 +113,7 @@ public static class HttpBenchmark
             signIns.Add(elapsed);
         }
 
-        Progress($"timing Rfc2898DeriveBytes.Pbkdf2 (SHA-256, {DefaultIterations:N0} iterations) x {options.SignIns} ...");
+        log.Progress($"timing Rfc2898DeriveBytes.Pbkdf2 (SHA-256, {DefaultIterations:N0} iterations) x {options.SignIns} ...");
         var pbkdf2 = new List<double>();
         var salt = RandomNumberGenerator.GetBytes(16);
         for (var i = 0; i < options.SignIns; i++)
@@ -144,7 +123,7 @@ public static class HttpBenchmark
             pbkdf2.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
-        Progress("done; stopping servers");
+        log.Progress("done; stopping servers");
 
         // 5. Report.
         var bareMean = (phases[0].RequestsPerSecond + phases[2].RequestsPerSecond) / 2;
@@ -198,13 +177,6 @@ public static class HttpBenchmark
 
         var summary = new
         {
-            startedUtc,
-            cores = Environment.ProcessorCount,
-            runtime = Environment.Version.ToString(),
-            serverGc = GCSettings.IsServerGC,
-            concurrency = options.Concurrency,
-            durationSeconds = options.Duration.TotalSeconds,
-            warmupSeconds = options.Warmup.TotalSeconds,
             phases = phases.Select(p => new { name = p.Name, path = p.Path, rps = Math.Round(p.RequestsPerSecond), errors = p.Errors, p50Ms = Math.Round(p.P50Us / 1e3, 3), p99Ms = Math.Round(p.P99Us / 1e3, 3), cpuUsPerRequest = Math.Round(p.CpuUsPerRequest, 1), allocBytesPerRequest = Math.Round(p.AllocatedBytesPerRequest) }),
             bareMeanRps = Math.Round(bareMean),
             getSessionRps = Math.Round(phases[1].RequestsPerSecond),
@@ -216,12 +188,7 @@ public static class HttpBenchmark
             pbkdf2MedianMs = Math.Round(pbkdf2Median, 1),
             pbkdf2Iterations = DefaultIterations,
         };
-        var json = JsonSerializer.Serialize(summary, new JsonSerializerOptions { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) });
-        Console.WriteLine(json);
-        if (options.JsonFile is { } file)
-        {
-            await File.WriteAllTextAsync(file, json + Environment.NewLine);
-        }
+        await log.WriteSummaryAsync(summary, options.JsonFile);
 
         return met ? 0 : 1;
     }

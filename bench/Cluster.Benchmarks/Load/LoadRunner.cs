@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tollgate.Bench;
 
 namespace Tollgate.Cluster.Benchmarks.Load;
 

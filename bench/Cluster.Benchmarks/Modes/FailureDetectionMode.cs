@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Tollgate.Bench;
 using Tollgate.Cluster.Benchmarks.Hosting;
 using Tollgate.Cluster.Benchmarks.Report;
 using Tollgate.Runtime.Membership;

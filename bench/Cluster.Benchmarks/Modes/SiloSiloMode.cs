@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Tollgate.Bench;
 using Tollgate.Cluster.Benchmarks.Grains;
 using Tollgate.Cluster.Benchmarks.Hosting;
 using Tollgate.Cluster.Benchmarks.Load;

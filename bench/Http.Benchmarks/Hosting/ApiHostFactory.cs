@@ -14,7 +14,32 @@ namespace Tollgate.Http.Benchmarks.Hosting;
 /// </summary>
 public sealed class ApiHostFactory(string connectionString, int port, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
+    /// <summary>The temporary folder prefix of the PostgreSQL the HTTP benchmark starts (<see cref="Tollgate.Bench.BenchPostgres"/>).</summary>
+    public const string PostgresFolderPrefix = "tollgate-http-bench-";
+
     public int Port => port;
+
+    /// <summary>http://127.0.0.1:<see cref="Port"/>.</summary>
+    public Uri BaseAddress => new($"http://127.0.0.1:{port}");
+
+    /// <summary>A host on a free port, started (<see cref="Start"/>), with a progress line before and after.</summary>
+    public static ApiHostFactory StartOnFreePort(string connectionString, Action<string> progress, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        progress("starting the ApiHost (embedded silo) on Kestrel ...");
+        var api = new ApiHostFactory(connectionString, FreePort.Next(), settings);
+        try
+        {
+            api.Start();
+        }
+        catch
+        {
+            api.Dispose();
+            throw;
+        }
+
+        progress($"ApiHost listening on {api.BaseAddress}");
+        return api;
+    }
 
     /// <summary>Starts the host on Kestrel (migrations and the silo start with it).</summary>
     public void Start()

@@ -1,9 +1,5 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Tollgate.Http.Benchmarks.Hosting;
 
@@ -25,16 +21,7 @@ public sealed class BareServer : IAsyncDisposable
 
     public static async Task<BareServer> StartAsync(int port, object payload)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = Environments.Production,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        // The output folder holds the ApiHost's appsettings.json (Default: Information); the ApiHost is set to Warning too.
-        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
+        var app = BaselineApp.CreateBuilder(port).Build();
         app.MapGet("/bare", () => Results.Json(payload));
         await app.StartAsync();
         return new BareServer(app, port);

@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 using Tollgate.ApiHost.Billing;
 
@@ -61,15 +57,7 @@ public sealed class ConsumeBaselineServer : IAsyncDisposable
             await analyze.ExecuteNonQueryAsync();
         }
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = Environments.Production,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
+        var app = BaselineApp.CreateBuilder(port).Build();
 
         var counters = new ConcurrentDictionary<string, StrongBox<long>>(StringComparer.Ordinal);
         app.MapPost("/bare/consume", (ConsumeBody body) =>

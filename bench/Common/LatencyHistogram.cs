@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 
-namespace Tollgate.Cluster.Benchmarks.Load;
+namespace Tollgate.Bench;
 
 /// <summary>
 /// Counts of call durations in nanoseconds: exact below 1,024 ns, then 512 buckets per power of two (bucket width

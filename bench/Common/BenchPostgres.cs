@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Tollgate.Runtime.Postgres;
 
-namespace Tollgate.Http.Benchmarks.Hosting;
+namespace Tollgate.Bench;
 
 /// <summary>
 /// A throwaway PostgreSQL server in a fresh temporary folder, started from the installed binaries the way
@@ -36,10 +36,11 @@ public sealed class BenchPostgres : IAsyncDisposable
         }
     }
 
+    /// <param name="folderPrefix">The temporary folder's name before the random part (which benchmark left it, should one stay behind).</param>
     /// <param name="fsync">True: PostgreSQL's defaults (fsync on, synchronous_commit on), so a commit is on disk when it returns.</param>
-    public static async Task<BenchPostgres> StartAsync(bool fsync = false)
+    public static async Task<BenchPostgres> StartAsync(string folderPrefix = "tollgate-bench-", bool fsync = false)
     {
-        var folder = Directory.CreateTempSubdirectory("tollgate-http-bench-").FullName;
+        var folder = Directory.CreateTempSubdirectory(folderPrefix).FullName;
         if (!OperatingSystem.IsWindows())
         {
             // Run as root, the server runs as the postgres account, which must be able to enter the folder.

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 
-namespace Tollgate.Http.Benchmarks.Load;
+namespace Tollgate.Bench;
 
-/// <summary>Process-wide counters read at both ends of a measurement window; the differences go in a <see cref="PhaseResult"/>.</summary>
+/// <summary>Process-wide counters read at both ends of a measurement window; the differences go in each benchmark's result.</summary>
 public sealed record ProcessCounters(
     long Timestamp,
     TimeSpan Cpu,

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Tollgate.Cluster.Benchmarks.Load;
+namespace Tollgate.Bench;
 
 /// <summary>
 /// The machine-wide CPU counters of <c>/proc/stat</c> (all zero where there is none): busy, stolen (by the
