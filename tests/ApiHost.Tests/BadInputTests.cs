@@ -5,11 +5,10 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 using Tollgate.Testing;
 using Xunit;
+using static Tollgate.ApiHost.Tests.BadInput;
 
 namespace Tollgate.ApiHost.Tests;
 
@@ -43,7 +42,6 @@ public sealed class BadInputTests(PostgresFixture postgres, BadInputTests.Api ap
     /// <summary>api.md: request bodies over 1 MiB are refused with 413.</summary>
     private const int OneMebibyte = 1024 * 1024;
 
-    private const string SqlOr = "' OR 1=1 --";
     private const string SqlDrop = "\"; DROP TABLE users; --";
 
     /// <summary>Every endpoint that reads a JSON body, with the fields an empty body lacks.</summary>
@@ -83,71 +81,20 @@ public sealed class BadInputTests(PostgresFixture postgres, BadInputTests.Api ap
         ("POST", HasPermission, """{"permissions":{"user":["list"]}}"""),
     ];
 
-    private static readonly string[] MalformedBodies = ["{\"userId\": ", "not json", "{\"userId\":\"x\",}", "{'userId':'x'}"];
+    public static TheoryData<string, string> MalformedJsonCases() =>
+        Cases(from e in BodyEndpoints from body in MalformedJson("userId") select (e.Endpoint, body));
 
-    public static TheoryData<string, string> MalformedJsonCases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var (endpoint, _) in BodyEndpoints)
-        {
-            foreach (var body in MalformedBodies)
-            {
-                data.Add(endpoint, body);
-            }
-        }
+    public static TheoryData<string, string, string> EmptyBodyCases() =>
+        Cases(from e in BodyEndpoints from body in EmptyBodies select (e.Endpoint, body, string.Join(",", e.Required)));
 
-        return data;
-    }
+    public static TheoryData<string> BodyEndpointNames() => Cases(BodyEndpoints.Select(e => e.Endpoint));
 
-    public static TheoryData<string, string, string> EmptyBodyCases()
-    {
-        var data = new TheoryData<string, string, string>();
-        foreach (var (endpoint, required) in BodyEndpoints)
-        {
-            foreach (var body in new[] { "", "{}", "null" })
-            {
-                data.Add(endpoint, body, string.Join(",", required));
-            }
-        }
+    public static TheoryData<string, string, string?> CallerEndpointCases() => Cases(CallerEndpoints);
 
-        return data;
-    }
-
-    public static TheoryData<string> BodyEndpointNames()
-    {
-        var data = new TheoryData<string>();
-        foreach (var (endpoint, _) in BodyEndpoints)
-        {
-            data.Add(endpoint);
-        }
-
-        return data;
-    }
-
-    public static TheoryData<string, string, string?> CallerEndpointCases()
-    {
-        var data = new TheoryData<string, string, string?>();
-        foreach (var (method, endpoint, body) in CallerEndpoints)
-        {
-            data.Add(method, endpoint, body);
-        }
-
-        return data;
-    }
-
-    public static TheoryData<string, string, string?, string> InvalidBearerCases()
-    {
-        var data = new TheoryData<string, string, string?, string>();
-        foreach (var (method, endpoint, body) in CallerEndpoints)
-        {
-            foreach (var token in new[] { "garbage", "{unknownToken}", "{unknownToken}.bm90LWEtc2lnbmF0dXJl" })
-            {
-                data.Add(method, endpoint, body, token);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string, string?, string> InvalidBearerCases() =>
+        Cases(from e in CallerEndpoints
+              from token in new[] { "garbage", "{unknownToken}", "{unknownToken}.bm90LWEtc2lnbmF0dXJl" }
+              select (e.Method, e.Endpoint, e.Body, token));
 
     public static TheoryData<string, string> MissingFieldCases() => new()
     {
@@ -317,68 +264,39 @@ public sealed class BadInputTests(PostgresFixture postgres, BadInputTests.Api ap
     [MemberData(nameof(MalformedJsonCases))]
     public async Task MalformedJsonIsAValidationProblemAndChangesNothing(string endpoint, string body)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.AdminToken, scene.Fill(body));
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        var problem = await RefusedAsync(endpoint, body);
         Assert.Contains("JSON", problem.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Equal(before, await StateAsync(scene));
     }
 
     [Theory]
     [MemberData(nameof(EmptyBodyCases))]
     public async Task AnEmptyBodyIsAValidationProblemNamingEveryRequiredField(string endpoint, string body, string requiredFields)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.AdminToken, body);
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        var problem = await RefusedAsync(endpoint, body);
         Assert.Equal(requiredFields.Split(',').Order(), FieldErrors(problem).Order());
-        Assert.Equal(before, await StateAsync(scene));
     }
 
     [Theory]
     [MemberData(nameof(MissingFieldCases))]
     public async Task AMissingFieldIsAValidationProblemNamingItAndChangesNothing(string endpoint, string body)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.AdminToken, scene.Fill(body));
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        var problem = await RefusedAsync(endpoint, body);
         Assert.NotEmpty(FieldErrors(problem));
-        Assert.Equal(before, await StateAsync(scene));
     }
 
     [Theory]
     [MemberData(nameof(OversizedFieldCases))]
     public async Task AnOutOfRangeFieldIsAValidationProblemNamingItAndChangesNothing(string scenario, string endpoint, string body, string field)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.AdminToken, scene.Fill(body));
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", scenario);
+        var problem = await RefusedAsync(endpoint, body, scenario: scenario);
         Assert.Contains(field, FieldErrors(problem));
-        Assert.Equal(before, await StateAsync(scene));
     }
 
     [Theory]
     [MemberData(nameof(WrongTypeCases))]
     public async Task AValueOfTheWrongJsonTypeIsAValidationProblemAndChangesNothing(string scenario, string endpoint, string body, string pathOrField)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.AdminToken, scene.Fill(body));
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", scenario);
+        var problem = await RefusedAsync(endpoint, body, scenario: scenario);
         if (pathOrField.StartsWith('$'))
         {
             // Refused by the binder: the message says where.
@@ -388,22 +306,14 @@ public sealed class BadInputTests(PostgresFixture postgres, BadInputTests.Api ap
         {
             Assert.Contains(pathOrField, FieldErrors(problem));
         }
-
-        Assert.Equal(before, await StateAsync(scene));
     }
 
     [Theory]
     [MemberData(nameof(SqlLikeCases))]
     public async Task AnSqlLikeIdOrEmailIsAValidationProblemAndChangesNothing(string endpoint, string body, string field)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.AdminToken, scene.Fill(body));
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        var problem = await RefusedAsync(endpoint, body);
         Assert.Contains(field, FieldErrors(problem));
-        Assert.Equal(before, await StateAsync(scene));
         Assert.True(await postgres.ScalarAsync<bool>("SELECT to_regclass('users') IS NOT NULL"));
     }
 
@@ -465,27 +375,15 @@ public sealed class BadInputTests(PostgresFixture postgres, BadInputTests.Api ap
     [MemberData(nameof(UnknownRoleCases))]
     public async Task AnUnknownRoleIsAValidationProblemAndChangesNothing(string endpoint, string body)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.AdminToken, scene.Fill(body));
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        var problem = await RefusedAsync(endpoint, body);
         Assert.Contains("role", FieldErrors(problem));
-        Assert.Equal(before, await StateAsync(scene));
     }
 
     [Theory]
     [MemberData(nameof(UnknownIdCases))]
     public async Task AWellFormedButUnknownIdIsNotFoundAndChangesNothing(string endpoint, string body)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.AdminToken, scene.Fill(body));
-
-        await AssertProblemAsync(response, HttpStatusCode.NotFound, "NOT_FOUND");
-        Assert.Equal(before, await StateAsync(scene));
+        await RefusedAsync(endpoint, body, status: HttpStatusCode.NotFound, code: "NOT_FOUND");
     }
 
     [Theory]
@@ -525,13 +423,8 @@ public sealed class BadInputTests(PostgresFixture postgres, BadInputTests.Api ap
     [MemberData(nameof(BodyEndpointNames))]
     public async Task ABodyThatIsNotJsonIsAnUnsupportedMediaTypeAndChangesNothing(string endpoint)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.AdminToken, scene.Fill("""{"userId":"{target}","email":"{fresh}","name":"N","password":"password123"}"""), "text/plain");
-
-        await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE");
-        Assert.Equal(before, await StateAsync(scene));
+        await RefusedAsync(endpoint, """{"userId":"{target}","email":"{fresh}","name":"N","password":"password123"}""",
+            status: HttpStatusCode.UnsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE", contentType: "text/plain");
     }
 
     /// <summary>
@@ -659,40 +552,17 @@ public sealed class BadInputTests(PostgresFixture postgres, BadInputTests.Api ap
         Assert.Equal("null", await response.Content.ReadAsStringAsync());
     }
 
-    private static string Json(object value) => JsonSerializer.Serialize(value);
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? body, string contentType = "application/json") =>
+        api.Http(postgres.ConnectionString).SendRawAsync(method, path, token, body, contentType);
 
-    private static IEnumerable<string> FieldErrors(JsonElement problem) =>
-        problem.GetProperty("details").TryGetProperty("errors", out var errors)
-            ? errors.EnumerateObject().Select(e => e.Name).ToList()
-            : [];
-
-    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code, string? scenario = null)
+    /// <summary>In a fresh scene the admin posts <paramref name="body"/> (placeholders filled): the problem comes back, and nothing changed.</summary>
+    private async Task<JsonElement> RefusedAsync(
+        string endpoint, string body, string? scenario = null, HttpStatusCode status = HttpStatusCode.BadRequest, string code = "VALIDATION_FAILED",
+        string contentType = "application/json")
     {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"{scenario}: expected {(int)status}, got {(int)response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(text).RootElement.Clone();
-        Assert.Equal(code, problem.GetProperty("code").GetString());
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.Equal(JsonValueKind.Object, problem.GetProperty("details").ValueKind);
-        return problem;
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? body, string contentType = "application/json")
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        }
-
-        return await api.Http(postgres.ConnectionString).SendAsync(request);
+        var scene = await SceneAsync();
+        return await AssertRefusedAndUnchangedAsync(
+            () => StateAsync(scene), () => SendAsync(HttpMethod.Post, endpoint, scene.AdminToken, scene.Fill(body), contentType), status, code, scenario);
     }
 
     /// <summary>A freshly signed-in admin and a fresh member (the target of admin calls) with one live session.</summary>
@@ -754,39 +624,22 @@ public sealed class BadInputTests(PostgresFixture postgres, BadInputTests.Api ap
     /// One host for the whole class (tests still isolate by fresh users): a bootstrap admin of its own, fast
     /// hashing, no sign-in limit, and a client that keeps no cookies, so every request carries only what it says.
     /// </summary>
-    public sealed class Api : IAsyncLifetime
+    public sealed class Api : BadInputApi
     {
-        private WebApplicationFactory<Program>? _factory;
-        private HttpClient? _http;
+        public Api()
+            : this(AuthTestClient.NewEmail("bad-input-admin"))
+        {
+        }
 
-        public string AdminEmail { get; } = AuthTestClient.NewEmail("bad-input-admin");
+        private Api(string adminEmail)
+            : base(new Dictionary<string, string?> { ["Auth:SignInMaxRequests"] = "1000000", ["Auth:BootstrapAdmins:0"] = adminEmail })
+        {
+            AdminEmail = adminEmail;
+        }
+
+        public string AdminEmail { get; }
 
         /// <summary>Whether the first scene signed the admin up already (later ones sign it in).</summary>
         public bool AdminExists { get; set; }
-
-        public HttpClient Http(string connectionString)
-        {
-            if (_http is null)
-            {
-                _factory = new TollgateApiFactory(connectionString).WithWebHostBuilder(builder => builder
-                    .UseSetting("Auth:PasswordIterations", "10000")
-                    .UseSetting("Auth:SignInMaxRequests", "1000000")
-                    .UseSetting("Auth:BootstrapAdmins:0", AdminEmail));
-                _http = _factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
-            }
-
-            return _http;
-        }
-
-        public Task InitializeAsync() => Task.CompletedTask;
-
-        public async Task DisposeAsync()
-        {
-            _http?.Dispose();
-            if (_factory is not null)
-            {
-                await _factory.DisposeAsync();
-            }
-        }
     }
 }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Tollgate.ApiHost.Tests.Stripe;
 using Xunit;
 
 namespace Tollgate.ApiHost.Tests;
@@ -10,13 +10,12 @@ namespace Tollgate.ApiHost.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class BetterAuthCompatTests(Testing.PostgresFixture postgres) : IDisposable
 {
-    private static readonly string CompatDirectory = Path.Combine(RepositoryRoot(), "tests", "ApiHost.Tests", "Compat");
     private readonly string _workingDirectory = Directory.CreateTempSubdirectory("tollgate-compat-").FullName;
 
     [Fact]
     public async Task BetterAuthsOwnClientSignsUpSignsInReadsTheSessionSetsARoleAndRevokesSessions()
     {
-        await EnsureNodePackagesAsync();
+        await NodeScript.EnsurePackageAsync("better-auth");
         var adminEmail = AuthTestClient.NewEmail("compat-admin");
         var url = $"http://127.0.0.1:{Testing.HostProcess.FreePort()}";
         await using var api = Testing.HostProcess.Start("ApiHost", "Tollgate.ApiHost", ["--urls", url], new Dictionary<string, string>
@@ -43,61 +42,12 @@ public sealed class BetterAuthCompatTests(Testing.PostgresFixture postgres) : ID
         }, TimeSpan.FromSeconds(60), "the API host is ready");
         await new AuthTestClient(http).SignUpAsync(adminEmail);
 
-        var (exitCode, output) = await RunAsync("node", ["compat.mjs", url, adminEmail, AuthTestClient.Password], TimeSpan.FromMinutes(2));
+        var (exitCode, stdout, stderr) = await NodeScript.RunAsync("node", ["compat.mjs", url, adminEmail, AuthTestClient.Password], null, TimeSpan.FromMinutes(2));
+        var output = stdout + stderr;
 
         Assert.True(exitCode == 0, $"compat.mjs exited {exitCode}:\n{output}\n--- server ---\n{api.Output}");
         Assert.Contains("\"step\":\"g2.revokeOtherSessions+signOut\",\"ok\":true", output);
     }
 
     public void Dispose() => Directory.Delete(_workingDirectory, recursive: true);
-
-    /// <summary>.ci/run installs the pinned packages; a developer's first run installs them here.</summary>
-    private static async Task EnsureNodePackagesAsync()
-    {
-        if (Directory.Exists(Path.Combine(CompatDirectory, "node_modules", "better-auth")))
-        {
-            return;
-        }
-
-        var (exitCode, output) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(5));
-        Assert.True(exitCode == 0, $"npm ci failed in {CompatDirectory} (Node.js and npm are required):\n{output}");
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string command, string[] arguments, TimeSpan deadline)
-    {
-        var start = new ProcessStartInfo(command) { WorkingDirectory = CompatDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{command} did not start.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(deadline);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{command} {string.Join(' ', arguments)} did not finish within {deadline}:\n{await stdout}{await stderr}");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Orleans.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Orleans.sln not found above " + AppContext.BaseDirectory);
-    }
 }

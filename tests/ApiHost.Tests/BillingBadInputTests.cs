@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Tollgate.ApiHost.Stripe;
 using Tollgate.Testing;
 using Xunit;
+using static Tollgate.ApiHost.Tests.BadInput;
 
 namespace Tollgate.ApiHost.Tests;
 
@@ -31,7 +31,6 @@ public sealed class BillingBadInputTests(PostgresFixture postgres, BillingBadInp
     private const string StripeEvents = "/api/admin/stripe-events";
     private const string Replay = "/api/admin/stripe-events/{event}/replay";
 
-    private const string SqlOr = "' OR 1=1 --";
     private const string SqlDrop = "'; DROP TABLE agents; --";
 
     /// <summary>The scene's plan: 100 units a period, of which the subscriber has used 3.</summary>
@@ -75,7 +74,7 @@ public sealed class BillingBadInputTests(PostgresFixture postgres, BillingBadInp
         ("POST", "/api/admin/stripe-events/{unknownId}/replay", null, "stripe-event:replay"),
     ];
 
-    private static readonly string[] MalformedBodies = ["{\"agentId\": ", "not json", "{\"agentId\":\"x\",}", "{'agentId':'x'}"];
+    private static readonly string[] MalformedBodies = MalformedJson("agentId");
 
     public enum Who
     {
@@ -83,66 +82,17 @@ public sealed class BillingBadInputTests(PostgresFixture postgres, BillingBadInp
         Subscriber,
     }
 
-    public static TheoryData<string, string, string> MalformedJsonCases()
-    {
-        var data = new TheoryData<string, string, string>();
-        foreach (var (method, endpoint, _) in BodyEndpoints)
-        {
-            foreach (var body in MalformedBodies)
-            {
-                data.Add(method, endpoint, body);
-            }
-        }
+    public static TheoryData<string, string, string> MalformedJsonCases() =>
+        Cases(from e in BodyEndpoints from body in MalformedBodies select (e.Method, e.Endpoint, body));
 
-        return data;
-    }
+    public static TheoryData<string, string, string, string> EmptyBodyCases() =>
+        Cases(from e in BodyEndpoints from body in EmptyBodies select (e.Method, e.Endpoint, body, string.Join(",", e.Required)));
 
-    public static TheoryData<string, string, string, string> EmptyBodyCases()
-    {
-        var data = new TheoryData<string, string, string, string>();
-        foreach (var (method, endpoint, required) in BodyEndpoints)
-        {
-            foreach (var body in new[] { "", "{}", "null" })
-            {
-                data.Add(method, endpoint, body, string.Join(",", required));
-            }
-        }
+    public static TheoryData<string, string> BodyEndpointNames() => Cases(BodyEndpoints.Select(e => (e.Method, e.Endpoint)));
 
-        return data;
-    }
+    public static TheoryData<string, string, string?> CallerEndpointCases() => Cases(CallerEndpoints);
 
-    public static TheoryData<string, string> BodyEndpointNames()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var (method, endpoint, _) in BodyEndpoints)
-        {
-            data.Add(method, endpoint);
-        }
-
-        return data;
-    }
-
-    public static TheoryData<string, string, string?> CallerEndpointCases()
-    {
-        var data = new TheoryData<string, string, string?>();
-        foreach (var (method, endpoint, body) in CallerEndpoints)
-        {
-            data.Add(method, endpoint, body);
-        }
-
-        return data;
-    }
-
-    public static TheoryData<string, string, string?, string> AdminEndpointCases()
-    {
-        var data = new TheoryData<string, string, string?, string>();
-        foreach (var (method, endpoint, body, permission) in AdminEndpoints)
-        {
-            data.Add(method, endpoint, body, permission);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string, string?, string> AdminEndpointCases() => Cases(AdminEndpoints);
 
     public static TheoryData<string, string, string> MissingFieldCases() => new()
     {
@@ -355,84 +305,48 @@ public sealed class BillingBadInputTests(PostgresFixture postgres, BillingBadInp
     [MemberData(nameof(MalformedJsonCases))]
     public async Task MalformedJsonIsAValidationProblemAndChangesNothing(string method, string endpoint, string body)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(method, scene.Fill(endpoint), TokenOf(scene, endpoint), scene.Fill(body));
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", endpoint);
+        var problem = await RefusedAsync(method, endpoint, body, scenario: endpoint);
         Assert.Contains("JSON", problem.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Equal(before, await StateAsync(scene));
     }
 
     [Theory]
     [MemberData(nameof(EmptyBodyCases))]
     public async Task AnEmptyBodyIsAValidationProblemNamingEveryRequiredField(string method, string endpoint, string body, string requiredFields)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(method, scene.Fill(endpoint), TokenOf(scene, endpoint), body);
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", $"{endpoint} '{body}'");
+        var problem = await RefusedAsync(method, endpoint, body, scenario: $"{endpoint} '{body}'");
         Assert.Equal(requiredFields.Split(',').Order(), FieldErrors(problem).Order());
-        Assert.Equal(before, await StateAsync(scene));
     }
 
     [Theory]
     [MemberData(nameof(MissingFieldCases))]
     public async Task AMissingFieldIsAValidationProblemNamingItAndChangesNothing(string method, string endpoint, string body)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(method, scene.Fill(endpoint), TokenOf(scene, endpoint), scene.Fill(body));
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", $"{endpoint} {body}");
+        var problem = await RefusedAsync(method, endpoint, body, scenario: $"{endpoint} {body}");
         Assert.NotEmpty(FieldErrors(problem));
-        Assert.Equal(before, await StateAsync(scene));
     }
 
     [Theory]
     [MemberData(nameof(OutOfRangeCases))]
     public async Task AnOutOfRangeFieldIsAValidationProblemNamingItAndChangesNothing(string scenario, string method, string endpoint, string body, string field)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(method, scene.Fill(endpoint), TokenOf(scene, endpoint), scene.Fill(body));
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", $"{endpoint}: {scenario}");
+        var problem = await RefusedAsync(method, endpoint, body, scenario: $"{endpoint}: {scenario}");
         Assert.Contains(field, FieldErrors(problem));
-        Assert.Equal(before, await StateAsync(scene));
     }
 
     [Theory]
     [MemberData(nameof(WrongTypeCases))]
     public async Task AValueOfTheWrongJsonTypeIsAValidationProblemNamingItAndChangesNothing(string scenario, string method, string endpoint, string body, string field)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(method, scene.Fill(endpoint), TokenOf(scene, endpoint), scene.Fill(body));
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", $"{endpoint}: {scenario}");
+        var problem = await RefusedAsync(method, endpoint, body, scenario: $"{endpoint}: {scenario}");
         Assert.Contains(field, FieldErrors(problem));
-        Assert.Equal(before, await StateAsync(scene));
     }
 
     [Theory]
     [MemberData(nameof(SqlLikeCases))]
     public async Task AnSqlLikeIdIsAValidationProblemAndChangesNothing(string method, string endpoint, string body, string field)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(method, scene.Fill(endpoint), TokenOf(scene, endpoint), scene.Fill(body));
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", $"{endpoint} {body}");
+        var problem = await RefusedAsync(method, endpoint, body, scenario: $"{endpoint} {body}");
         Assert.Contains(field, FieldErrors(problem));
-        Assert.Equal(before, await StateAsync(scene));
         await AssertTablesExistAsync();
     }
 
@@ -486,13 +400,7 @@ public sealed class BillingBadInputTests(PostgresFixture postgres, BillingBadInp
     [MemberData(nameof(UnknownIdCases))]
     public async Task AWellFormedButUnknownIdIsNotFoundAndChangesNothing(string method, string endpoint, string body)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(method, scene.Fill(endpoint), TokenOf(scene, endpoint), scene.Fill(body));
-
-        await AssertProblemAsync(response, HttpStatusCode.NotFound, "NOT_FOUND", $"{endpoint} {body}");
-        Assert.Equal(before, await StateAsync(scene));
+        await RefusedAsync(method, endpoint, body, scenario: $"{endpoint} {body}", status: HttpStatusCode.NotFound, code: "NOT_FOUND");
     }
 
     [Fact]
@@ -1035,13 +943,7 @@ public sealed class BillingBadInputTests(PostgresFixture postgres, BillingBadInp
     [InlineData("POST", Checkout, """{"agentId":"{agent}","priceId":"\ud800"}""")]
     public async Task TextThatIsNotUnicodeIsAValidationProblemAndChangesNothing(string method, string endpoint, string body)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(method, scene.Fill(endpoint), TokenOf(scene, endpoint), scene.Fill(body));
-
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", $"{endpoint} {body}");
-        Assert.Equal(before, await StateAsync(scene));
+        await RefusedAsync(method, endpoint, body, scenario: $"{endpoint} {body}");
     }
 
     [Theory]
@@ -1051,15 +953,10 @@ public sealed class BillingBadInputTests(PostgresFixture postgres, BillingBadInp
     [InlineData("POST", Checkout)]
     public async Task JsonNestedTooDeeplyIsAValidationProblemAndChangesNothing(string method, string endpoint)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
         var deep = new string('[', 1000) + new string(']', 1000);
         var body = $$"""{"agentId":"{agent}","userId":"{subscriber}","delta":5,"reason":"r","name":"N","plans":{{deep}},"units":{{deep}},"priceId":{{deep}}}""";
 
-        using var response = await SendAsync(method, scene.Fill(endpoint), TokenOf(scene, endpoint), scene.Fill(body));
-
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", endpoint);
-        Assert.Equal(before, await StateAsync(scene));
+        await RefusedAsync(method, endpoint, body, scenario: endpoint);
     }
 
     [Fact]
@@ -1077,8 +974,6 @@ public sealed class BillingBadInputTests(PostgresFixture postgres, BillingBadInp
         Assert.Equal(0L, await postgres.ScalarAsync<long>("SELECT count(*) FROM stripe_events WHERE id = $1", eventId));
         Assert.Equal(before, await StateAsync(scene));
     }
-
-    private static string Json(object value) => JsonSerializer.Serialize(value);
 
     /// <summary>Posts a signed odd event; asserts nothing was stored or changed, then that the answer was a 400.</summary>
     private async Task AssertSignedOddEventRefusedAsync(string scenario, string template)
@@ -1098,27 +993,6 @@ public sealed class BillingBadInputTests(PostgresFixture postgres, BillingBadInp
 
     private static string Sign(string secret, long timestamp, string body) => StripeSignature.Sign(secret, timestamp, Encoding.UTF8.GetBytes(body));
 
-    private static IEnumerable<string> FieldErrors(JsonElement problem) =>
-        problem.GetProperty("details").TryGetProperty("errors", out var errors)
-            ? errors.EnumerateObject().Select(e => e.Name).ToList()
-            : [];
-
-    private static string[] Required(JsonElement problem) =>
-        [.. problem.GetProperty("details").GetProperty("required").EnumerateArray().Select(p => p.GetString()!)];
-
-    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code, string? scenario = null)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"{scenario}: expected {(int)status}, got {(int)response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(text).RootElement.Clone();
-        Assert.True(code == problem.GetProperty("code").GetString(), $"{scenario}: expected {code}: {text}");
-        Assert.Equal(JsonValueKind.Number, problem.GetProperty("status").ValueKind);
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.Equal(JsonValueKind.Object, problem.GetProperty("details").ValueKind);
-        return problem;
-    }
-
     /// <summary>The caller that passes the endpoint's access check: the subscriber for consume and checkout, else the admin.</summary>
     private string TokenOf(Scene scene, string endpoint) => endpoint is Consume or Checkout ? scene.SubscriberToken : api.AdminToken;
 
@@ -1129,33 +1003,22 @@ public sealed class BillingBadInputTests(PostgresFixture postgres, BillingBadInp
 
     private AuthTestClient Client => new(api.Http(postgres.ConnectionString));
 
-    private async Task<HttpResponseMessage> SendAsync(
+    private Task<HttpResponseMessage> SendAsync(
         string method, string path, string? token, string? body, string contentType = "application/json", string? apiKey = null,
-        Dictionary<string, string>? headers = null)
+        Dictionary<string, string>? headers = null) =>
+        api.Http(postgres.ConnectionString).SendRawAsync(new HttpMethod(method), path, token, body, contentType, apiKey, headers);
+
+    /// <summary>
+    /// In a fresh scene the caller the endpoint admits (<see cref="TokenOf"/>) sends <paramref name="body"/> (placeholders
+    /// filled, in the path too): the problem comes back, and nothing changed.
+    /// </summary>
+    private async Task<JsonElement> RefusedAsync(
+        string method, string endpoint, string body, string? scenario = null, HttpStatusCode status = HttpStatusCode.BadRequest, string code = "VALIDATION_FAILED",
+        string contentType = "application/json")
     {
-        using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        if (apiKey is not null)
-        {
-            request.Headers.TryAddWithoutValidation("x-api-key", apiKey);
-        }
-
-        foreach (var (name, value) in headers ?? [])
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        }
-
-        return await api.Http(postgres.ConnectionString).SendAsync(request);
+        var scene = await SceneAsync();
+        return await AssertRefusedAndUnchangedAsync(
+            () => StateAsync(scene), () => SendAsync(method, scene.Fill(endpoint), TokenOf(scene, endpoint), scene.Fill(body), contentType), status, code, scenario);
     }
 
     private async Task<HttpResponseMessage> PostWebhookAsync(string body, string? signature)
@@ -1246,42 +1109,5 @@ public sealed class BillingBadInputTests(PostgresFixture postgres, BillingBadInp
     /// One host for the whole class (tests still isolate by fresh users and agents), with the webhook secret of
     /// <see cref="BillingTestKit"/>, no Stripe secret key, the bootstrap admin, and a client that keeps no cookies.
     /// </summary>
-    public sealed class Api : IAsyncLifetime
-    {
-        private TollgateApiFactory? _factory;
-        private HttpClient? _http;
-
-        /// <summary>A session of the platform admin, made by the first scene.</summary>
-        public string AdminToken { get; private set; } = "";
-
-        public HttpClient Http(string connectionString)
-        {
-            if (_http is null)
-            {
-                _factory = new TollgateApiFactory(connectionString, BillingTestKit.Settings);
-                _http = _factory.CreateBareClient();
-            }
-
-            return _http;
-        }
-
-        public async Task EnsureAdminAsync(string connectionString)
-        {
-            if (AdminToken.Length == 0)
-            {
-                AdminToken = (await new AuthTestClient(Http(connectionString)).AdminAsync()).Token;
-            }
-        }
-
-        public Task InitializeAsync() => Task.CompletedTask;
-
-        public async Task DisposeAsync()
-        {
-            _http?.Dispose();
-            if (_factory is not null)
-            {
-                await _factory.DisposeAsync();
-            }
-        }
-    }
+    public sealed class Api() : BadInputApi(BillingTestKit.Settings);
 }

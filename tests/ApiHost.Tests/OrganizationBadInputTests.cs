@@ -1,12 +1,11 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Tollgate.Testing;
 using Xunit;
+using static Tollgate.ApiHost.Tests.BadInput;
 
 namespace Tollgate.ApiHost.Tests;
 
@@ -33,7 +32,6 @@ public sealed class OrganizationBadInputTests(PostgresFixture postgres, Organiza
     private const string KeyDelete = "/api/auth/api-key/delete";
     private const string KeyVerify = "/api/auth/api-key/verify";
 
-    private const string SqlOr = "' OR 1=1 --";
     private const string SqlDrop = "'; DROP TABLE organizations; --";
     private const long SixYears = 6L * 365 * 24 * 3600;
 
@@ -75,84 +73,23 @@ public sealed class OrganizationBadInputTests(PostgresFixture postgres, Organiza
         (KeyCreate, """{"name":"key of a key","organizationId":"{org}"}"""),
     ];
 
-    private static readonly string[] MalformedBodies = ["{\"userId\": ", "not json", "{\"userId\":\"x\",}", "{'userId':'x'}"];
+    private static readonly string[] MalformedBodies = MalformedJson("userId");
 
-    public static TheoryData<string, string> MalformedJsonCases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var endpoint in BodyEndpoints.Select(e => e.Endpoint).Append(SetActive))
-        {
-            foreach (var body in MalformedBodies)
-            {
-                data.Add(endpoint, body);
-            }
-        }
+    public static TheoryData<string, string> MalformedJsonCases() =>
+        Cases(from endpoint in BodyEndpoints.Select(e => e.Endpoint).Append(SetActive) from body in MalformedBodies select (endpoint, body));
 
-        return data;
-    }
+    public static TheoryData<string, string, string> EmptyBodyCases() =>
+        Cases(from e in BodyEndpoints from body in EmptyBodies select (e.Endpoint, body, string.Join(",", e.Required)));
 
-    public static TheoryData<string, string, string> EmptyBodyCases()
-    {
-        var data = new TheoryData<string, string, string>();
-        foreach (var (endpoint, required) in BodyEndpoints)
-        {
-            foreach (var body in new[] { "", "{}", "null" })
-            {
-                data.Add(endpoint, body, string.Join(",", required));
-            }
-        }
+    public static TheoryData<string> BodyEndpointNames() => Cases(BodyEndpoints.Select(e => e.Endpoint).Append(SetActive));
 
-        return data;
-    }
+    public static TheoryData<string, string, string?> AllEndpointCases() => Cases(AllEndpoints);
 
-    public static TheoryData<string> BodyEndpointNames()
-    {
-        var data = new TheoryData<string>();
-        foreach (var endpoint in BodyEndpoints.Select(e => e.Endpoint).Append(SetActive))
-        {
-            data.Add(endpoint);
-        }
+    public static TheoryData<string, string, string?, string> InvalidApiKeyCases() =>
+        Cases(from e in AllEndpoints from key in new[] { "{unknownKey}", "tg_short", SqlOr } select (e.Method, e.Endpoint, e.Body, key));
 
-        return data;
-    }
-
-    public static TheoryData<string, string, string?> AllEndpointCases()
-    {
-        var data = new TheoryData<string, string, string?>();
-        foreach (var (method, endpoint, body) in AllEndpoints)
-        {
-            data.Add(method, endpoint, body);
-        }
-
-        return data;
-    }
-
-    public static TheoryData<string, string, string?, string> InvalidApiKeyCases()
-    {
-        var data = new TheoryData<string, string, string?, string>();
-        foreach (var (method, endpoint, body) in AllEndpoints)
-        {
-            foreach (var key in new[] { "{unknownKey}", "tg_short", SqlOr })
-            {
-                data.Add(method, endpoint, body, key);
-            }
-        }
-
-        return data;
-    }
-
-    public static TheoryData<string, string> SessionOnlyCases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var (endpoint, body) in SessionOnlyEndpoints)
-        {
-            data.Add(endpoint, body);
-            data.Add(endpoint, MalformedBodies[0]);
-            data.Add(endpoint, "");
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> SessionOnlyCases() =>
+        Cases(from e in SessionOnlyEndpoints from body in new[] { e.Body, MalformedBodies[0], "" } select (e.Endpoint, body));
 
     public static TheoryData<string, string> MissingFieldCases() => new()
     {
@@ -332,84 +269,48 @@ public sealed class OrganizationBadInputTests(PostgresFixture postgres, Organiza
     [MemberData(nameof(MalformedJsonCases))]
     public async Task MalformedJsonIsAValidationProblemAndChangesNothing(string endpoint, string body)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.OwnerToken, scene.Fill(body));
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", endpoint);
+        var problem = await RefusedAsync(endpoint, body, scenario: endpoint);
         Assert.Contains("JSON", problem.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Equal(before, await StateAsync(scene));
     }
 
     [Theory]
     [MemberData(nameof(EmptyBodyCases))]
     public async Task AnEmptyBodyIsAValidationProblemNamingEveryRequiredField(string endpoint, string body, string requiredFields)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.OwnerToken, body);
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", endpoint);
+        var problem = await RefusedAsync(endpoint, body, scenario: endpoint);
         Assert.Equal(requiredFields.Split(',').Order(), FieldErrors(problem).Order());
-        Assert.Equal(before, await StateAsync(scene));
     }
 
     [Theory]
     [MemberData(nameof(MissingFieldCases))]
     public async Task AMissingFieldIsAValidationProblemNamingItAndChangesNothing(string endpoint, string body)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.OwnerToken, scene.Fill(body));
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", $"{endpoint} {body}");
+        var problem = await RefusedAsync(endpoint, body, scenario: $"{endpoint} {body}");
         Assert.NotEmpty(FieldErrors(problem));
-        Assert.Equal(before, await StateAsync(scene));
     }
 
     [Theory]
     [MemberData(nameof(OutOfRangeCases))]
     public async Task AnOutOfRangeFieldIsAValidationProblemNamingItAndChangesNothing(string scenario, string endpoint, string body, string field)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.OwnerToken, scene.Fill(body));
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", $"{endpoint}: {scenario}");
+        var problem = await RefusedAsync(endpoint, body, scenario: $"{endpoint}: {scenario}");
         Assert.Contains(field, FieldErrors(problem));
-        Assert.Equal(before, await StateAsync(scene));
     }
 
     [Theory]
     [MemberData(nameof(WrongTypeCases))]
     public async Task AValueOfTheWrongJsonTypeIsAValidationProblemNamingItAndChangesNothing(string scenario, string endpoint, string body, string field)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.OwnerToken, scene.Fill(body));
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", $"{endpoint}: {scenario}");
+        var problem = await RefusedAsync(endpoint, body, scenario: $"{endpoint}: {scenario}");
         Assert.Contains(field, FieldErrors(problem));
-        Assert.Equal(before, await StateAsync(scene));
     }
 
     [Theory]
     [MemberData(nameof(SqlLikeCases))]
     public async Task AnSqlLikeIdIsAValidationProblemAndChangesNothing(string endpoint, string body, string field)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.OwnerToken, scene.Fill(body));
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", $"{endpoint} {body}");
+        var problem = await RefusedAsync(endpoint, body, scenario: $"{endpoint} {body}");
         Assert.Contains(field, FieldErrors(problem));
-        Assert.Equal(before, await StateAsync(scene));
         Assert.True(await postgres.ScalarAsync<bool>("SELECT to_regclass('organizations') IS NOT NULL AND to_regclass('members') IS NOT NULL AND to_regclass('api_keys') IS NOT NULL"));
     }
 
@@ -432,27 +333,15 @@ public sealed class OrganizationBadInputTests(PostgresFixture postgres, Organiza
     [MemberData(nameof(UnknownRoleCases))]
     public async Task AnUnknownMemberRoleIsAValidationProblemAndChangesNothing(string endpoint, string body)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.OwnerToken, scene.Fill(body));
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", body);
+        var problem = await RefusedAsync(endpoint, body, scenario: body);
         Assert.Contains("role", FieldErrors(problem));
-        Assert.Equal(before, await StateAsync(scene));
     }
 
     [Theory]
     [MemberData(nameof(UnknownIdCases))]
     public async Task AWellFormedButUnknownIdIsNotFoundAndChangesNothing(string endpoint, string body)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.OwnerToken, scene.Fill(body));
-
-        await AssertProblemAsync(response, HttpStatusCode.NotFound, "NOT_FOUND", $"{endpoint} {body}");
-        Assert.Equal(before, await StateAsync(scene));
+        await RefusedAsync(endpoint, body, scenario: $"{endpoint} {body}", status: HttpStatusCode.NotFound, code: "NOT_FOUND");
     }
 
     [Fact]
@@ -484,14 +373,9 @@ public sealed class OrganizationBadInputTests(PostgresFixture postgres, Organiza
     [MemberData(nameof(BodyEndpointNames))]
     public async Task ABodyThatIsNotJsonIsAnUnsupportedMediaTypeAndChangesNothing(string endpoint)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-        var body = scene.Fill("""{"name":"N","slug":"{slug}","userId":"{outsider}","role":"member","organizationId":"{org}","keyId":"{keyId}","key":"{key}","permissions":{"member":["create"]}}""");
+        var body = """{"name":"N","slug":"{slug}","userId":"{outsider}","role":"member","organizationId":"{org}","keyId":"{keyId}","key":"{key}","permissions":{"member":["create"]}}""";
 
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.OwnerToken, body, "text/plain");
-
-        await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", endpoint);
-        Assert.Equal(before, await StateAsync(scene));
+        await RefusedAsync(endpoint, body, scenario: endpoint, status: HttpStatusCode.UnsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE", contentType: "text/plain");
     }
 
     [Theory]
@@ -553,13 +437,7 @@ public sealed class OrganizationBadInputTests(PostgresFixture postgres, Organiza
     [InlineData(KeyVerify, """{"key":"tg_\ud800"}""")]
     public async Task TextThatIsNotUnicodeIsAValidationProblemAndChangesNothing(string endpoint, string body)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
-
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.OwnerToken, scene.Fill(body));
-
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", $"{endpoint} {body}");
-        Assert.Equal(before, await StateAsync(scene));
+        await RefusedAsync(endpoint, body, scenario: $"{endpoint} {body}");
     }
 
     [Theory]
@@ -569,15 +447,10 @@ public sealed class OrganizationBadInputTests(PostgresFixture postgres, Organiza
     [InlineData(AddMember)]
     public async Task JsonNestedTooDeeplyIsAValidationProblemAndChangesNothing(string endpoint)
     {
-        var scene = await SceneAsync();
-        var before = await StateAsync(scene);
         var deep = new string('[', 1000) + new string(']', 1000);
         var body = $$"""{"name":"k","key":"{key}","userId":"{outsider}","permissions":{"member":{{deep}}},"role":{{deep}}}""";
 
-        using var response = await SendAsync(HttpMethod.Post, endpoint, scene.OwnerToken, scene.Fill(body));
-
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", endpoint);
-        Assert.Equal(before, await StateAsync(scene));
+        await RefusedAsync(endpoint, body, scenario: endpoint);
     }
 
     [Fact]
@@ -856,53 +729,22 @@ public sealed class OrganizationBadInputTests(PostgresFixture postgres, Organiza
         Assert.Null(await postgres.ScalarAsync<string>("SELECT active_organization_id FROM sessions WHERE user_id = $1", scene.OwnerId));
     }
 
-    private static string Json(object value) => JsonSerializer.Serialize(value);
-
     private static string NewSlug() => "s-" + Guid.NewGuid().ToString("N");
-
-    private static IEnumerable<string> FieldErrors(JsonElement problem) =>
-        problem.GetProperty("details").TryGetProperty("errors", out var errors)
-            ? errors.EnumerateObject().Select(e => e.Name).ToList()
-            : [];
-
-    private static string[] Required(JsonElement problem) =>
-        [.. problem.GetProperty("details").GetProperty("required").EnumerateArray().Select(p => p.GetString()!)];
-
-    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code, string? scenario = null)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"{scenario}: expected {(int)status}, got {(int)response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(text).RootElement.Clone();
-        Assert.True(code == problem.GetProperty("code").GetString(), $"{scenario}: expected {code}: {text}");
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.Equal(JsonValueKind.Object, problem.GetProperty("details").ValueKind);
-        return problem;
-    }
 
     private AuthTestClient Client => new(api.Http(postgres.ConnectionString));
 
-    private async Task<HttpResponseMessage> SendAsync(
-        HttpMethod method, string path, string? token, string? body, string contentType = "application/json", string? apiKey = null)
+    private Task<HttpResponseMessage> SendAsync(
+        HttpMethod method, string path, string? token, string? body, string contentType = "application/json", string? apiKey = null) =>
+        api.Http(postgres.ConnectionString).SendRawAsync(method, path, token, body, contentType, apiKey);
+
+    /// <summary>In a fresh scene the owner posts <paramref name="body"/> (placeholders filled): the problem comes back, and nothing changed.</summary>
+    private async Task<JsonElement> RefusedAsync(
+        string endpoint, string body, string? scenario = null, HttpStatusCode status = HttpStatusCode.BadRequest, string code = "VALIDATION_FAILED",
+        string contentType = "application/json")
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        if (apiKey is not null)
-        {
-            request.Headers.TryAddWithoutValidation("x-api-key", apiKey);
-        }
-
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        }
-
-        return await api.Http(postgres.ConnectionString).SendAsync(request);
+        var scene = await SceneAsync();
+        return await AssertRefusedAndUnchangedAsync(
+            () => StateAsync(scene), () => SendAsync(HttpMethod.Post, endpoint, scene.OwnerToken, scene.Fill(body), contentType), status, code, scenario);
     }
 
     private async Task<(string Id, string Key)> CreateKeyAsync(string token, object body)
@@ -991,42 +833,5 @@ public sealed class OrganizationBadInputTests(PostgresFixture postgres, Organiza
     /// One host for the whole class (tests still isolate by fresh users and organizations), with the bootstrap
     /// admin of <see cref="TollgateApiFactory"/> and a client that keeps no cookies.
     /// </summary>
-    public sealed class Api : IAsyncLifetime
-    {
-        private TollgateApiFactory? _factory;
-        private HttpClient? _http;
-
-        /// <summary>A session of the platform admin, made by the first scene.</summary>
-        public string AdminToken { get; private set; } = "";
-
-        public HttpClient Http(string connectionString)
-        {
-            if (_http is null)
-            {
-                _factory = new TollgateApiFactory(connectionString);
-                _http = _factory.CreateBareClient();
-            }
-
-            return _http;
-        }
-
-        public async Task EnsureAdminAsync(string connectionString)
-        {
-            if (AdminToken.Length == 0)
-            {
-                AdminToken = (await new AuthTestClient(Http(connectionString)).AdminAsync()).Token;
-            }
-        }
-
-        public Task InitializeAsync() => Task.CompletedTask;
-
-        public async Task DisposeAsync()
-        {
-            _http?.Dispose();
-            if (_factory is not null)
-            {
-                await _factory.DisposeAsync();
-            }
-        }
-    }
+    public sealed class Api : BadInputApi;
 }
