@@ -19,6 +19,9 @@ public static class TollgateGrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PasswordHasher>();
         services.TryAddSingleton<AuditLog>();
+        services.AddOptions<QuotaOptions>().BindConfiguration(QuotaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<IdempotencySweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<IdempotencySweeper>());
         return services
             .AddGrains(typeof(TollgateGrainsServiceCollectionExtensions).Assembly)
             .AddGrainState(UserState.Table)

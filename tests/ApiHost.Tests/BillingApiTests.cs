@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using Xunit;
 
@@ -265,6 +266,21 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
             "SELECT count(*) FROM interactions WHERE user_id = $1 AND agent_id = $2 AND kind = 'quota_adjusted' AND data->>'reason' = 'refund for outage'", user.UserId, agentId));
         var mine = await AuthTestClient.Json(await kit.Client.GetAsync("/api/subscriptions", user.Token));
         Assert.Equal(2, mine.EnumerateArray().Single(s => s.GetProperty("agentId").GetString() == agentId).GetProperty("quota").GetProperty("used").GetInt64());
+    }
+
+    [Fact]
+    public async Task IdempotencyRecordsAreKeptForTheRetentionThenSwept()
+    {
+        await using var factory = new TollgateApiFactory(postgres.ConnectionString, BillingTestKit.Settings);
+        _ = factory.CreateBareClient();
+        var userId = "sweep-" + Guid.NewGuid().ToString("N")[..12];
+        await postgres.ScalarAsync<object>(
+            "INSERT INTO quota_idempotency (user_id, agent_id, key, fingerprint, response, created_at) VALUES " +
+            "($1, 'a', 'old', 'f', '{}', now() - interval '49 hours'), ($1, 'a', 'recent', 'f', '{}', now() - interval '23 hours')", userId);
+
+        await factory.Services.GetRequiredService<Tollgate.Grains.Billing.IdempotencySweeper>().SweepAsync(CancellationToken.None);
+
+        Assert.Equal("recent", await postgres.ScalarAsync<string>("SELECT string_agg(key, ',') FROM quota_idempotency WHERE user_id = $1", userId));
     }
 
     private static async Task<(BillingTestKit Kit, AuthTestClient.SignedIn User)> StartAsync(TollgateApiFactory factory)

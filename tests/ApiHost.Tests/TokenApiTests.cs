@@ -142,6 +142,19 @@ public sealed class TokenApiTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    [Fact]
+    public async Task AConfiguredIssuerIsTheTokensIssuerAndAudience()
+    {
+        await using var factory = new TollgateApiFactory(postgres.ConnectionString, new Dictionary<string, string?> { ["Auth:Issuer"] = "https://auth.example.com" });
+        var client = new AuthTestClient(factory.CreateBareClient());
+        var user = await client.SignUpAsync();
+
+        var jwt = new JsonWebToken(await TokenAsync(client, user.Token));
+
+        Assert.Equal("https://auth.example.com", jwt.Issuer);
+        Assert.Equal(["https://auth.example.com"], jwt.Audiences);
+    }
+
     private static async Task<string> TokenAsync(AuthTestClient client, string sessionToken)
     {
         using var response = await client.GetAsync("/api/auth/token", sessionToken);

@@ -16,6 +16,10 @@ public sealed class AuthOptions
     /// <summary>Secure (and <c>__Secure-</c> prefixed) cookies; by default when <c>FRONTEND_URL</c> is https.</summary>
     public bool? SecureCookies { get; set; }
 
+    /// <summary><c>iss</c> and <c>aud</c> of the tokens of <c>/api/auth/token</c>; by default the request's scheme and host.</summary>
+    [Url]
+    public string? Issuer { get; set; }
+
     /// <summary>The frontend's sign-in page, for <c>details.signInUrl</c> of every 401.</summary>
     public string SignInPath { get; set; } = "/sign-in";
 

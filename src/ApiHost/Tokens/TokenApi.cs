@@ -21,12 +21,14 @@ internal static class TokenApi
     }
 
     private static async Task<IResult> GetTokenAsync(
-        HttpContext context, CallerResolver callers, OrganizationAuthorizer organizations, JwksStore keys, TimeProvider clock)
+        HttpContext context, CallerResolver callers, OrganizationAuthorizer organizations, JwksStore keys, TimeProvider clock,
+        Microsoft.Extensions.Options.IOptions<AuthOptions> options)
     {
         var caller = (await callers.ResolveAsync(context)).Caller!;
         var organization = await organizations.AuthorizeAsync(caller, null, []);
         var key = await keys.SigningKeyAsync(context.RequestAborted);
-        var issuer = $"{context.Request.Scheme}://{context.Request.Host}";
+        // A configured issuer wins: behind a proxy the request's own scheme and host are not what clients see.
+        var issuer = options.Value.Issuer ?? $"{context.Request.Scheme}://{context.Request.Host}";
         var issuedAt = clock.GetUtcNow().ToUnixTimeSeconds();
 
         using var payload = new MemoryStream();
