@@ -111,6 +111,27 @@ public sealed class ApiKeyApiTests(Testing.PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task ABanHoldsOnEveryRequestEvenForACredentialItDidNotRevoke()
+    {
+        await using var factory = new TollgateApiFactory(postgres.ConnectionString);
+        var client = new AuthTestClient(factory.CreateBareClient());
+        var admin = await client.AdminAsync();
+        var user = await client.SignUpAsync();
+        var (key, _) = await client.CreateApiKeyAsync(user.Token, new { name = "survives-the-ban" });
+
+        await client.PostAsync("/api/auth/admin/ban-user", admin.Token, new { userId = user.UserId, banReason = "abuse" });
+
+        // The ban revoked the sessions but not the key: the key is refused on its next request all the same.
+        using var refused = await client.SendWithKeyAsync(HttpMethod.Get, "/api/auth/api-key/list", key);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var problem = await AuthTestClient.Json(refused);
+        Assert.Equal("BANNED", problem.GetProperty("code").GetString());
+        Assert.Equal("abuse", problem.GetProperty("details").GetProperty("banReason").GetString());
+        await client.PostAsync("/api/auth/admin/unban-user", admin.Token, new { userId = user.UserId });
+        Assert.Equal(HttpStatusCode.OK, (await client.SendWithKeyAsync(HttpMethod.Get, "/api/auth/api-key/list", key)).StatusCode);
+    }
+
+    [Fact]
     public async Task ADeletedKeyIsRefusedOnTheNextRequest()
     {
         await using var factory = new TollgateApiFactory(postgres.ConnectionString);

@@ -52,7 +52,7 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, BillingTestKit.Settings);
         var (kit, user) = await StartAsync(factory);
         var (agentId, priceId) = await kit.AgentAsync(periodQuota: 5);
-        await kit.PostEventAsync(BillingTestKit.SubscriptionEvent("evt_" + Guid.NewGuid().ToString("N"), "customer.subscription.created", Now, user.UserId, agentId, priceId, "active", Now - 60, Now + 3600));
+        await kit.ActivateAsync(user.UserId, agentId, priceId, Now - 60, Now + 3600);
 
         var first = await AuthTestClient.Json(await kit.ConsumeAsync(user.Token, agentId, units: 4));
         Assert.Equal(4, first.GetProperty("used").GetInt64());
@@ -76,7 +76,7 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, BillingTestKit.Settings);
         var (kit, user) = await StartAsync(factory);
         var (agentId, priceId) = await kit.AgentAsync(periodQuota: 100);
-        await kit.PostEventAsync(BillingTestKit.SubscriptionEvent("evt_" + Guid.NewGuid().ToString("N"), "customer.subscription.created", Now, user.UserId, agentId, priceId, "active", Now - 60, Now + 3600));
+        await kit.ActivateAsync(user.UserId, agentId, priceId, Now - 60, Now + 3600);
 
         var first = await AuthTestClient.Json(await kit.ConsumeAsync(user.Token, agentId, units: 3, idempotencyKey: "job-1"));
         var again = await AuthTestClient.Json(await kit.ConsumeAsync(user.Token, agentId, units: 3, idempotencyKey: "job-1"));
@@ -102,7 +102,7 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, BillingTestKit.Settings);
         var (kit, user) = await StartAsync(factory);
         var (agentId, priceId) = await kit.AgentAsync(periodQuota: 500);
-        await kit.PostEventAsync(BillingTestKit.SubscriptionEvent("evt_" + Guid.NewGuid().ToString("N"), "customer.subscription.created", Now, user.UserId, agentId, priceId, "active", Now - 60, Now + 3600));
+        await kit.ActivateAsync(user.UserId, agentId, priceId, Now - 60, Now + 3600);
 
         var statuses = await Task.WhenAll(Enumerable.Range(0, 1000).Select(async i =>
         {
@@ -151,7 +151,7 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, BillingTestKit.Settings);
         var (kit, user) = await StartAsync(factory);
         var (agentId, priceId) = await kit.AgentAsync(periodQuota: 10);
-        await kit.PostEventAsync(BillingTestKit.SubscriptionEvent("evt_" + Guid.NewGuid().ToString("N"), "customer.subscription.created", Now, user.UserId, agentId, priceId, "active", Now - 60, Now + 3600));
+        await kit.ActivateAsync(user.UserId, agentId, priceId, Now - 60, Now + 3600);
         await kit.ConsumeAsync(user.Token, agentId, units: 7);
 
         await kit.PostEventAsync(BillingTestKit.SubscriptionEvent("evt_" + Guid.NewGuid().ToString("N"), "customer.subscription.updated", Now + 1, user.UserId, agentId, priceId, "active", Now + 3600, Now + 7200));
@@ -233,7 +233,7 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
         var organizationId = await kit.Client.CreateOrganizationAsync(publisher.Token);
         var otherOrganization = await kit.Client.CreateOrganizationAsync(publisher.Token);
         var (agentId, priceId) = await kit.AgentAsync(periodQuota: 10, organizationId);
-        await kit.PostEventAsync(BillingTestKit.SubscriptionEvent("evt_" + Guid.NewGuid().ToString("N"), "customer.subscription.created", Now, user.UserId, agentId, priceId, "active", Now - 60, Now + 3600));
+        await kit.ActivateAsync(user.UserId, agentId, priceId, Now - 60, Now + 3600);
         var (serviceKey, _) = await kit.Client.CreateApiKeyAsync(publisher.Token, new { name = "agent-backend", organizationId, permissions = new { quota = new[] { "consume" } } });
         var (foreignKey, _) = await kit.Client.CreateApiKeyAsync(publisher.Token, new { name = "other", organizationId = otherOrganization });
 
@@ -255,7 +255,7 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
         var (kit, user) = await StartAsync(factory);
         var admin = await kit.Client.AdminAsync();
         var (agentId, priceId) = await kit.AgentAsync(periodQuota: 10);
-        await kit.PostEventAsync(BillingTestKit.SubscriptionEvent("evt_" + Guid.NewGuid().ToString("N"), "customer.subscription.created", Now, user.UserId, agentId, priceId, "active", Now - 60, Now + 3600));
+        await kit.ActivateAsync(user.UserId, agentId, priceId, Now - 60, Now + 3600);
         await kit.ConsumeAsync(user.Token, agentId, units: 6);
 
         var adjusted = await AuthTestClient.Json(await kit.Client.PostAsync("/api/admin/quota/adjust", admin.Token, new { userId = user.UserId, agentId, delta = -4, reason = "refund for outage" }));

@@ -27,6 +27,14 @@ internal sealed class BillingTestKit(AuthTestClient client, string adminToken)
         return (agentId, priceId);
     }
 
+    /// <summary>Makes <paramref name="userId"/>'s subscription to the agent active until <paramref name="periodEnd"/> (unix s), through a signed webhook sent at the period's start.</summary>
+    public async Task ActivateAsync(string userId, string agentId, string priceId, long periodStart, long periodEnd)
+    {
+        using var response = await PostEventAsync(SubscriptionEvent(
+            "evt_" + Guid.NewGuid().ToString("N"), "customer.subscription.created", periodStart, userId, agentId, priceId, "active", periodStart, periodEnd));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>A <c>customer.subscription.*</c> event as Stripe sends it (API 2025+: the period lives on the item).</summary>
     public static string SubscriptionEvent(
         string eventId, string type, long created, string userId, string agentId, string priceId, string status, long periodStart, long periodEnd,

@@ -70,7 +70,8 @@ internal static class QuotaApi
         }
 
         var target = userId ?? caller.User.Id;
-        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{agent.Id}\n{target}\n{units}")));
+        // Only an idempotent request needs its content fingerprinted (to tell a retry from a reused key).
+        var fingerprint = key is null ? "" : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{agent.Id}\n{target}\n{units}")));
         var outcome = await coalescer.ConsumeAsync($"{target}/{agent.Id}", new ConsumeRequest(units, key, fingerprint));
         return outcome.Result switch
         {

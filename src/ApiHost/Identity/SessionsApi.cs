@@ -44,8 +44,7 @@ internal static class SessionsApi
                 cookie.Clear(context.Response);
             }
 
-            // better-auth's answer for "not signed in": a 200 whose body is the JSON literal null.
-            return TypedResults.Text("null", "application/json");
+            return JsonNull.Result();
         }
 
         if (caller is { Refreshed: true, Kind: CredentialKind.Cookie, Session: { } refreshed, Token: { } token })

@@ -130,7 +130,7 @@ internal static class OrganizationApi
             organizationId = caller.Session!.ActiveOrganizationId;
             return organizationId is not null && await grains.GetGrain<IOrganizationGrain>(organizationId).GetAsync() is { } active
                 ? TypedResults.Ok(OrganizationResponse.From(active))
-                : TypedResults.Text("null", "application/json");
+                : JsonNull.Result();
         }
 
         if (!await grains.GetGrain<Grains.Identity.ISessionGrain>(caller.Session!.Id).SetActiveOrganizationAsync(organizationId))
@@ -139,7 +139,7 @@ internal static class OrganizationApi
         }
 
         return organizationId is null
-            ? TypedResults.Text("null", "application/json")
+            ? JsonNull.Result()
             : TypedResults.Ok(OrganizationResponse.From((await grains.GetGrain<IOrganizationGrain>(organizationId).GetAsync())!));
     }
 
