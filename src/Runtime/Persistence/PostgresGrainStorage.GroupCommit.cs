@@ -8,6 +8,7 @@ public sealed partial class PostgresGrainStorage
     private readonly Lock _groupLock = new();
     private List<GroupWrite> _groupQueue = [];
     private bool _groupRunning;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<StateTable, string> _groupUpdates = new();
 
     /// <summary>
     /// Queues a write for the next group commit and waits for it. While a group is being committed the next one
@@ -18,8 +19,8 @@ public sealed partial class PostgresGrainStorage
         IReadOnlyList<CompanionStatement> companions, CancellationToken cancellationToken) where TState : class
     {
         var write = new GroupWrite(
-            expectedVersion == 0 ? sql.Insert : sql.Update,
-            WriteParameters(table, keys, state, expectedVersion),
+            table, sql, key, state, expectedVersion,
+            expectedVersion == 0 ? WriteParameters(table, keys, state, expectedVersion) : null,
             companions,
             () => ConflictAsync(table, sql, keys, key, expectedVersion, CancellationToken.None),
             ct => WriteAsync(key, state, expectedVersion, companions, ct, groupCommit: false));
@@ -49,8 +50,7 @@ public sealed partial class PostgresGrainStorage
                     return;
                 }
 
-                group = _groupQueue.Count <= MaxGroup ? _groupQueue : _groupQueue[..MaxGroup];
-                _groupQueue = _groupQueue.Count <= MaxGroup ? [] : _groupQueue[MaxGroup..];
+                group = TakeGroup();
             }
 
             try
@@ -66,6 +66,31 @@ public sealed partial class PostgresGrainStorage
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The next group: up to <see cref="MaxGroup"/> writes, at most one per grain (a grain's later write, queued after
+    /// its earlier one gave up waiting, goes in the next group, so each row appears once in a set-based update).
+    /// </summary>
+    private List<GroupWrite> TakeGroup()
+    {
+        var group = new List<GroupWrite>(Math.Min(_groupQueue.Count, MaxGroup));
+        var rest = new List<GroupWrite>();
+        var grains = new HashSet<(StateTable, string)>();
+        foreach (var write in _groupQueue)
+        {
+            if (group.Count < MaxGroup && grains.Add((write.Table, write.Key)))
+            {
+                group.Add(write);
+            }
+            else
+            {
+                rest.Add(write);
+            }
+        }
+
+        _groupQueue = rest;
+        return group;
     }
 
     private async Task CommitGroupAsync(List<GroupWrite> group)
@@ -119,27 +144,62 @@ public sealed partial class PostgresGrainStorage
     }
 
     /// <summary>
-    /// One transaction: every fenced write in one round trip, then the companions of the writes that took (a
-    /// write that lost its version changes no row and runs none of its companions), then one commit.
+    /// One transaction: every fenced write in one round trip — the updates of each table as one statement over
+    /// arrays, each row still checked against its own expected version, first inserts one by one — then the
+    /// companions of the writes that took (a write that lost its version changes no row and runs none of its
+    /// companions), then one commit.
     /// </summary>
     private async Task<long?[]> CommitTogetherAsync(List<GroupWrite> group)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var versions = new long?[group.Count];
+        var statements = new List<int[]>(); // the writes each batch command carries, in order
         await using (var writes = new NpgsqlBatch(connection, transaction))
         {
-            foreach (var write in group)
+            foreach (var tableWrites in group.Select((write, index) => (write, index)).Where(w => w.write.ExpectedVersion != 0).GroupBy(w => w.write.Table))
             {
-                var command = new NpgsqlBatchCommand(write.Sql);
-                command.Parameters.AddRange(write.Parameters);
-                writes.BatchCommands.Add(command);
+                var members = tableWrites.Select(w => w.index).ToArray();
+                var update = new NpgsqlBatchCommand(await GroupUpdateSqlAsync(tableWrites.Key, group[members[0]].Sql, connection));
+                update.Parameters.AddRange(GroupUpdateParameters(tableWrites.Key, members.Select(i => group[i]).ToList()));
+                writes.BatchCommands.Add(update);
+                statements.Add(members);
+            }
+
+            for (var i = 0; i < group.Count; i++)
+            {
+                if (group[i].InsertParameters is { } parameters)
+                {
+                    var insert = new NpgsqlBatchCommand(group[i].Sql.Insert);
+                    insert.Parameters.AddRange(parameters);
+                    writes.BatchCommands.Add(insert);
+                    statements.Add([i]);
+                }
             }
 
             await using var reader = await writes.ExecuteReaderAsync();
-            for (var i = 0; i < group.Count; i++)
+            foreach (var members in statements)
             {
-                versions[i] = await reader.ReadAsync() ? reader.GetInt64(0) : null;
+                if (group[members[0]].InsertParameters is not null)
+                {
+                    versions[members[0]] = await reader.ReadAsync() ? reader.GetInt64(0) : null;
+                    await reader.NextResultAsync();
+                    continue;
+                }
+
+                var returned = new Dictionary<string, long>(members.Length, StringComparer.Ordinal);
+                var keyCount = group[members[0]].Table.KeyColumns.Count;
+                while (await reader.ReadAsync())
+                {
+                    var key = keyCount == 1 ? reader.GetString(0) : string.Join('/', Enumerable.Range(0, keyCount).Select(reader.GetString));
+                    returned[key] = reader.GetInt64(keyCount);
+                }
+
+                foreach (var member in members)
+                {
+                    versions[member] = returned.TryGetValue(group[member].Key, out var version) ? version : null;
+                }
+
                 await reader.NextResultAsync();
             }
         }
@@ -166,9 +226,51 @@ public sealed partial class PostgresGrainStorage
         return versions;
     }
 
+    /// <summary>The table's set-based update, built on first use from the column types in the catalog.</summary>
+    private async Task<string> GroupUpdateSqlAsync(StateTable table, StateSql sql, NpgsqlConnection connection)
+    {
+        if (_groupUpdates.TryGetValue(table, out var cached))
+        {
+            return cached;
+        }
+
+        var types = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand(StateSql.ColumnTypes, connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = table.Name });
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                types[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
+        return _groupUpdates[table] = sql.GroupUpdate(types);
+    }
+
+    /// <summary>Key arrays, expected versions, column arrays, then the fence: the parameters of <see cref="StateSql.GroupUpdate"/>.</summary>
+    private NpgsqlParameter[] GroupUpdateParameters(StateTable table, List<GroupWrite> writes)
+    {
+        var parameters = new List<NpgsqlParameter>(table.KeyColumns.Count + table.ColumnNames.Count + 5);
+        for (var k = 0; k < table.KeyColumns.Count; k++)
+        {
+            parameters.Add(new NpgsqlParameter<string[]> { TypedValue = writes.ConvertAll(w => table.SplitKey(w.Key)[k]).ToArray() });
+        }
+
+        parameters.Add(new NpgsqlParameter<long[]> { TypedValue = writes.ConvertAll(w => w.ExpectedVersion).ToArray() });
+        parameters.AddRange(table.ColumnArrays(writes.ConvertAll(w => w.State)));
+        parameters.AddRange(FenceParameters());
+        return [.. parameters];
+    }
+
+    /// <summary>A queued write: an update (<see cref="InsertParameters"/> null) or a first insert.</summary>
     private sealed record GroupWrite(
-        string Sql,
-        NpgsqlParameter[] Parameters,
+        StateTable Table,
+        StateSql Sql,
+        string Key,
+        object State,
+        long ExpectedVersion,
+        NpgsqlParameter[]? InsertParameters,
         IReadOnlyList<CompanionStatement> Companions,
         Func<Task<InconsistentStateException>> Conflict,
         Func<CancellationToken, Task<long>> Alone)

@@ -16,6 +16,8 @@ internal sealed class StateSql
     /// </param>
     public StateSql(StateTable table, bool fenced)
     {
+        _table = table;
+        _fenced = fenced;
         var keys = table.KeyColumns;
         var columns = table.ColumnNames;
         var where = string.Join(" AND ", keys.Select((k, i) => $"{k} = ${i + 1}"));
@@ -36,6 +38,32 @@ internal sealed class StateSql
                  $"WHERE {where} AND version = {versionParameter}{(fenced ? " AND " + Alive(updateFenceAt) : "")} RETURNING version";
         Delete = $"DELETE FROM {table.Name} WHERE {where} AND version = ${keys.Count + 1}{(fenced ? " AND " + Alive(deleteFenceAt) : "")}";
     }
+
+    private readonly StateTable _table;
+    private readonly bool _fenced;
+
+    /// <summary>
+    /// One statement that updates many rows of the table, each fenced on its own expected version: parameters are
+    /// one array per key column, the expected versions, one array per data column (cast to the column types read
+    /// from the catalog, <paramref name="columnTypes"/> by column name), then the scalar fence. It returns the key
+    /// columns and the new version of each row it changed; a row missing from the answer lost its version.
+    /// </summary>
+    public string GroupUpdate(IReadOnlyDictionary<string, string> columnTypes)
+    {
+        var keys = _table.KeyColumns;
+        var columns = _table.ColumnNames;
+        var arrays = keys.Concat(["version"]).Concat(columns).Select((c, i) => $"${i + 1}::{columnTypes[c]}[]");
+        var names = keys.Select(k => "k_" + k).Concat(["expected"]).Concat(columns.Select(c => "c_" + c));
+        var fenceAt = keys.Count + 1 + columns.Count + 1;
+        return $"UPDATE {_table.Name} AS t SET version = {NextVersion}{string.Concat(columns.Select(c => $", {c} = v.c_{c}"))} " +
+               $"FROM unnest({string.Join(", ", arrays)}) AS v({string.Join(", ", names)}) " +
+               $"WHERE {string.Join(" AND ", keys.Select(k => $"t.{k} = v.k_{k}"))} AND t.version = v.expected" +
+               $"{(_fenced ? " AND " + Alive(fenceAt) : "")} RETURNING {string.Join(", ", keys.Select(k => $"t.{k}::text"))}, t.version";
+    }
+
+    /// <summary>The table's column types as <c>format_type</c> gives them, for <see cref="GroupUpdate"/>; parameter: the table name.</summary>
+    public const string ColumnTypes =
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped";
 
     private static string Alive(int first) =>
         $"NOT EXISTS (SELECT 1 FROM cluster_members WHERE cluster_id = ${first} AND address = ${first + 1} AND port = ${first + 2} " +

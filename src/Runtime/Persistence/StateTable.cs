@@ -30,6 +30,9 @@ public abstract partial class StateTable
     /// <summary>The data columns, in order.</summary>
     public abstract IReadOnlyList<string> ColumnNames { get; }
 
+    /// <summary>One array parameter per data column, holding that column's value of each of <paramref name="states"/> in order.</summary>
+    internal abstract Npgsql.NpgsqlParameter[] ColumnArrays(IReadOnlyList<object> states);
+
     /// <summary>The key column values for <paramref name="key"/>; throws a clear error when it does not fit.</summary>
     public string[] SplitKey(string key)
     {

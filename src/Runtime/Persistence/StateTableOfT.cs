@@ -60,9 +60,21 @@ public sealed class StateTable<TState> : StateTable where TState : class
         _columns.Add(new StateColumn(
             name,
             state => value(state),
-            state => value(state) is { } v ? new NpgsqlParameter<TValue> { TypedValue = v } : new NpgsqlParameter { Value = DBNull.Value }));
+            state => value(state) is { } v ? new NpgsqlParameter<TValue> { TypedValue = v } : new NpgsqlParameter { Value = DBNull.Value },
+            states =>
+            {
+                var values = new TValue[states.Count];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = value((TState)states[i]);
+                }
+
+                return new NpgsqlParameter<TValue[]> { TypedValue = values };
+            }));
         return this;
     }
+
+    internal override NpgsqlParameter[] ColumnArrays(IReadOnlyList<object> states) => _columns.ConvertAll(c => c.Array(states)).ToArray();
 
     internal IReadOnlyList<StateColumn> Columns => _columns;
 
@@ -74,5 +86,6 @@ public sealed class StateTable<TState> : StateTable where TState : class
 
     internal TState Read(StateRow row) => _read(row);
 
-    internal sealed record StateColumn(string Name, Func<TState, object?> Value, Func<TState, NpgsqlParameter> Parameter);
+    internal sealed record StateColumn(
+        string Name, Func<TState, object?> Value, Func<TState, NpgsqlParameter> Parameter, Func<IReadOnlyList<object>, NpgsqlParameter> Array);
 }

@@ -23,4 +23,13 @@ public sealed class DatabaseOptions
     /// <summary>Upper bound on pooled connections per process, unless the connection string sets its own.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 1000)]
     public int MaxPoolSize { get; set; } = 50;
+
+    /// <summary>
+    /// Statements Npgsql prepares on each connection once they are used often (its <c>Max Auto Prepare</c>), unless
+    /// the connection string sets its own: grain reads and writes are a few fixed statements run all the time, and a
+    /// prepared one skips parsing and planning. Set 0 (or <c>Max Auto Prepare=0</c>) behind a pooler that cannot
+    /// keep prepared statements (PgBouncer in transaction mode before 1.21).
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 1000)]
+    public int MaxAutoPrepare { get; set; } = 128;
 }

@@ -36,9 +36,14 @@ public sealed class PostgresDatabase(IOptions<DatabaseOptions> options, IEnumera
         }
 
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!HasExplicitPoolSize(connectionString))
+        if (!Sets(connectionString, "maxpoolsize", "maximumpoolsize"))
         {
             builder.MaxPoolSize = settings.MaxPoolSize;
+        }
+
+        if (!Sets(connectionString, "maxautoprepare"))
+        {
+            builder.MaxAutoPrepare = settings.MaxAutoPrepare;
         }
 
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
@@ -81,9 +86,10 @@ public sealed class PostgresDatabase(IOptions<DatabaseOptions> options, IEnumera
         }
     }
 
-    private static bool HasExplicitPoolSize(string connectionString) =>
-        connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase) ||
-        connectionString.Contains("MaxPoolSize", StringComparison.OrdinalIgnoreCase);
+    /// <summary>True when the connection string sets one of <paramref name="keywords"/> (lower case, without spaces).</summary>
+    private static bool Sets(string connectionString, params string[] keywords) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(key => keywords.Contains(key.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()));
 
     // A database that is still starting (a pod next to ours, a restart) should delay start-up, not fail it.
     private async Task MigrateWithRetryAsync(CancellationToken cancellationToken)
