@@ -16,7 +16,6 @@ public sealed class ConsumeCoalescer(IGrainFactory grains)
 
     public Task<ConsumeOutcome> ConsumeAsync(string subscriptionKey, ConsumeRequest request)
     {
-        var pending = new Pending(request, new TaskCompletionSource<ConsumeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
         while (true)
         {
             var lane = _lanes.GetOrAdd(subscriptionKey, key => new Lane(key));
@@ -27,15 +26,30 @@ public sealed class ConsumeCoalescer(IGrainFactory grains)
                     continue; // removed while we looked it up: take the new one
                 }
 
-                lane.Queue.Add(pending);
-                if (!lane.Running)
+                if (lane.Running)
                 {
-                    lane.Running = true;
-                    _ = DrainAsync(lane);
+                    var pending = new Pending(request, new TaskCompletionSource<ConsumeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+                    lane.Queue.Add(pending);
+                    return pending.Completion.Task;
                 }
+
+                lane.Running = true;
             }
 
-            return pending.Completion.Task;
+            // A quiet lane: this request goes alone, straight to the grain, and whoever arrived meanwhile goes next.
+            return AloneThenDrainAsync(lane, request);
+        }
+    }
+
+    private async Task<ConsumeOutcome> AloneThenDrainAsync(Lane lane, ConsumeRequest request)
+    {
+        try
+        {
+            return (await grains.GetGrain<ISubscriptionGrain>(lane.Key).ConsumeAsync([request]))[0];
+        }
+        finally
+        {
+            _ = DrainAsync(lane);
         }
     }
 

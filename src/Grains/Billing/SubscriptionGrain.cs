@@ -31,12 +31,12 @@ public sealed class SubscriptionGrain(IPersistentState<SubscriptionState> state,
         var entitled = SubscriptionStatus.IsEntitled(before.Status) && before.CurrentPeriodEnd > now;
         var used = before.QuotaUsed;
         var outcomes = new ConsumeOutcome[batch.Length];
-        var companions = new List<CompanionStatement>();
-        var recorded = new Dictionary<string, (string Fingerprint, ConsumeOutcome Outcome)>(StringComparer.Ordinal);
+        var companions = new List<CompanionStatement>(0);
+        Dictionary<string, (string Fingerprint, ConsumeOutcome Outcome)>? recorded = null;
         for (var i = 0; i < batch.Length; i++)
         {
             var request = batch[i];
-            if (request.IdempotencyKey is { } key && (recorded.TryGetValue(key, out var first) || _recent.TryGetValue(key, out first)))
+            if (request.IdempotencyKey is { } key && (recorded?.TryGetValue(key, out var first) == true || _recent.TryGetValue(key, out first)))
             {
                 outcomes[i] = first.Fingerprint == request.Fingerprint
                     ? first.Outcome with { Replayed = true }
@@ -58,6 +58,7 @@ public sealed class SubscriptionGrain(IPersistentState<SubscriptionState> state,
                 outcomes[i] = Outcome(ConsumeResult.Consumed, request.Units, used, before);
                 if (request.IdempotencyKey is { } consumedKey)
                 {
+                    recorded ??= new Dictionary<string, (string Fingerprint, ConsumeOutcome Outcome)>(StringComparer.Ordinal);
                     recorded[consumedKey] = (request.Fingerprint, outcomes[i]);
                     companions.Add(new CompanionStatement(
                         "INSERT INTO quota_idempotency (user_id, agent_id, key, fingerprint, response) VALUES ($1, $2, $3, $4, $5::jsonb)",
@@ -79,7 +80,10 @@ public sealed class SubscriptionGrain(IPersistentState<SubscriptionState> state,
                 throw;
             }
 
-            Remember(recorded);
+            if (recorded is not null)
+            {
+                Remember(recorded);
+            }
         }
 
         return outcomes;
@@ -184,6 +188,11 @@ public sealed class SubscriptionGrain(IPersistentState<SubscriptionState> state,
     /// <summary>Reads the idempotency records of the batch's keys this activation has not seen, in one query.</summary>
     private async Task LoadIdempotencyAsync(ConsumeRequest[] batch)
     {
+        if (Array.TrueForAll(batch, r => r.IdempotencyKey is null || _recent.ContainsKey(r.IdempotencyKey)))
+        {
+            return;
+        }
+
         var unknown = batch.Select(r => r.IdempotencyKey).OfType<string>().Where(k => !_recent.ContainsKey(k)).Distinct().ToArray();
         if (unknown.Length == 0)
         {

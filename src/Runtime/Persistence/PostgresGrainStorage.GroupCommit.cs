@@ -19,7 +19,7 @@ public sealed partial class PostgresGrainStorage
         IReadOnlyList<CompanionStatement> companions, CancellationToken cancellationToken) where TState : class
     {
         var write = new GroupWrite(
-            table, sql, key, state, expectedVersion,
+            table, sql, key, keys, state, expectedVersion,
             expectedVersion == 0 ? WriteParameters(table, keys, state, expectedVersion) : null,
             companions,
             () => ConflictAsync(table, sql, keys, key, expectedVersion, CancellationToken.None),
@@ -254,7 +254,7 @@ public sealed partial class PostgresGrainStorage
         var parameters = new List<NpgsqlParameter>(table.KeyColumns.Count + table.ColumnNames.Count + 5);
         for (var k = 0; k < table.KeyColumns.Count; k++)
         {
-            parameters.Add(new NpgsqlParameter<string[]> { TypedValue = writes.ConvertAll(w => table.SplitKey(w.Key)[k]).ToArray() });
+            parameters.Add(new NpgsqlParameter<string[]> { TypedValue = writes.ConvertAll(w => w.KeyParts[k]).ToArray() });
         }
 
         parameters.Add(new NpgsqlParameter<long[]> { TypedValue = writes.ConvertAll(w => w.ExpectedVersion).ToArray() });
@@ -268,6 +268,7 @@ public sealed partial class PostgresGrainStorage
         StateTable Table,
         StateSql Sql,
         string Key,
+        string[] KeyParts,
         object State,
         long ExpectedVersion,
         NpgsqlParameter[]? InsertParameters,
