@@ -39,6 +39,25 @@ public sealed class GroupCommitTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task AWriteTheDatabaseRefusesFailsAloneAndTheOthersOfItsCompanionFreeGroupCommitOnce()
+    {
+        // Without companions a group is one implicit transaction: all of it or none, so the retry of each write
+        // alone finds its expected version unchanged (a partial commit would make those retries conflict).
+        await using var silo = await TestSilo.StartAsync(postgres);
+        var prefix = Guid.NewGuid().ToString("N")[..8];
+        var grains = Enumerable.Range(0, 40).Select(i => silo.Grains.GetGrain<IBatchedCounterGrain>($"{prefix}-{i}")).ToArray();
+        await Task.WhenAll(grains.Select(g => g.AddAsync(1, null)));
+
+        var outcomes = await Task.WhenAll(grains.Select((g, i) => Outcome(g.AddAsync(i == 23 ? 5_000_000 : 1, null))));
+
+        Assert.Single(outcomes.OfType<Exception>());
+        Assert.IsAssignableFrom<Exception>(outcomes[23]);
+        Assert.Equal(39L, await postgres.ScalarAsync<long>("SELECT count(*) FROM test_batched_counters WHERE id LIKE $1 AND value = 2", prefix + "-%"));
+        Assert.Equal(1L, await postgres.ScalarAsync<long>("SELECT value FROM test_batched_counters WHERE id = $1", $"{prefix}-23"));
+        Assert.Equal(1, await grains[23].GetAsync());
+    }
+
+    [Fact]
     public async Task AStaleWriteInAGroupFailsAloneWithoutItsCompanions()
     {
         await using var siloA = await TestSilo.StartAsync(postgres);

@@ -152,7 +152,10 @@ public sealed partial class PostgresGrainStorage
     private async Task<long?[]> CommitTogetherAsync(List<GroupWrite> group)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        // Without companions the writes are the whole transaction: one batch is one implicit transaction (one Sync),
+        // all or nothing, committed by the same round trip. Companions depend on which writes took: a second batch.
+        var anyCompanions = group.Exists(w => w.Companions.Count > 0);
+        await using var transaction = anyCompanions ? await connection.BeginTransactionAsync() : null;
         var versions = new long?[group.Count];
         var statements = new List<int[]>(); // the writes each batch command carries, in order
         await using (var writes = new NpgsqlBatch(connection, transaction))
@@ -222,7 +225,11 @@ public sealed partial class PostgresGrainStorage
             await batch.ExecuteNonQueryAsync();
         }
 
-        await transaction.CommitAsync();
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync();
+        }
+
         return versions;
     }
 
