@@ -2,33 +2,39 @@ using System.Globalization;
 
 namespace Tollgate.Http.Benchmarks;
 
-/// <summary>The command line: <c>[--scenario get-session|consume] [--duration 10s] [--warmup 3s] [--concurrency 64] [--users 64] [--sign-ins 20] [--subscriptions 1000] [--fsync on|off] [--json FILE]</c>.</summary>
+/// <summary>The command line: <c>[--scenario get-session|consume|session-memory] [--duration 10s] [--warmup 3s] [--concurrency 64] [--users 64] [--sign-ins 20] [--subscriptions 1000] [--sessions 50000] [--fsync on|off] [--json FILE]</c>.</summary>
 public sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int Concurrency, int Users, int SignIns, string? JsonFile)
 {
     public const string GetSessionScenario = "get-session";
     public const string ConsumeScenario = "consume";
+    public const string SessionMemoryScenario = "session-memory";
 
-    /// <summary><c>get-session</c> (the default) or <c>consume</c>.</summary>
+    /// <summary><c>get-session</c> (the default), <c>consume</c> or <c>session-memory</c>.</summary>
     public string Scenario { get; init; } = GetSessionScenario;
 
     /// <summary>consume: subscriptions consumed at random (one more, the hot one, is made next to them).</summary>
     public int Subscriptions { get; init; } = 1000;
 
-    /// <summary>PostgreSQL's fsync: off for get-session unless asked, on (durable commits) for consume unless asked.</summary>
+    /// <summary>session-memory: session rows inserted and activated (idle activations measured).</summary>
+    public int Sessions { get; init; } = 50_000;
+
+    /// <summary>PostgreSQL's fsync: on (durable commits) for consume unless asked, off for the others unless asked.</summary>
     public bool? Fsync { get; init; }
 
     public const string Usage =
         "Usage: dotnet run -c Release --project bench/Http.Benchmarks -- [options]\n" +
         "  --scenario NAME    get-session (default): get-session vs bare Kestrel, and sign-in cost;\n" +
         "                     consume: POST /api/quota/consume (random and hot subscription) vs bare Kestrel and a\n" +
-        "                     one-UPDATE-per-request PostgreSQL baseline\n" +
+        "                     one-UPDATE-per-request PostgreSQL baseline;\n" +
+        "                     session-memory: live heap per idle session grain activation (state read from PostgreSQL)\n" +
         "  --duration 10s     recorded window of each load phase (a number of seconds, or with s / ms)\n" +
         "  --warmup 3s        unrecorded warm-up before each load phase\n" +
         "  --concurrency 64   concurrent request loops\n" +
         "  --users 64         users signed up; get-session goes round-robin over their tokens\n" +
         "  --sign-ins 20      sequential sign-ins timed (default PBKDF2 iterations)\n" +
         "  --subscriptions 1000  consume: subscriptions consumed at random (plus one hot one)\n" +
-        "  --fsync on|off     PostgreSQL fsync (default: off for get-session, on for consume)\n" +
+        "  --sessions 50000   session-memory: session rows inserted and activated\n" +
+        "  --fsync on|off     PostgreSQL fsync (default: on for consume, off otherwise)\n" +
         "  --json FILE        also write the summary JSON to FILE";
 
     /// <summary>The options, or null (after printing why) when the command line is wrong.</summary>
@@ -67,11 +73,14 @@ public sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int Concur
                 case "--sign-ins" when Count(value) is { } n:
                     options = options with { SignIns = n };
                     break;
-                case "--scenario" when value is GetSessionScenario or ConsumeScenario:
+                case "--scenario" when value is GetSessionScenario or ConsumeScenario or SessionMemoryScenario:
                     options = options with { Scenario = value };
                     break;
                 case "--subscriptions" when Count(value) is { } n:
                     options = options with { Subscriptions = n };
+                    break;
+                case "--sessions" when Count(value) is { } n:
+                    options = options with { Sessions = n };
                     break;
                 case "--fsync" when value is "on" or "off":
                     options = options with { Fsync = value == "on" };

@@ -11,7 +11,7 @@ using Tollgate.Http.Benchmarks.Load;
 
 namespace Tollgate.Http.Benchmarks;
 
-/// <summary>get-session through the full HTTP stack next to a bare Kestrel endpoint, and the cost of a sign-in (the default scenario), or <c>--scenario consume</c> (<see cref="ConsumeBenchmark"/>); see bench/RESULTS.md. (Not top-level statements: the ApiHost's <c>Program</c> is the host's own.)</summary>
+/// <summary>get-session through the full HTTP stack next to a bare Kestrel endpoint, and the cost of a sign-in (the default scenario), <c>--scenario consume</c> (<see cref="ConsumeBenchmark"/>) or <c>--scenario session-memory</c> (<see cref="SessionMemoryBenchmark"/>); see bench/RESULTS.md. (Not top-level statements: the ApiHost's <c>Program</c> is the host's own.)</summary>
 public static class HttpBenchmark
 {
     public static async Task<int> Main(string[] args)
@@ -24,6 +24,11 @@ public static class HttpBenchmark
         if (options.Scenario == BenchOptions.ConsumeScenario)
         {
             return await ConsumeBenchmark.RunAsync(options);
+        }
+
+        if (options.Scenario == BenchOptions.SessionMemoryScenario)
+        {
+            return await SessionMemoryBenchmark.RunAsync(options);
         }
 
         const double TargetRatio = 0.6;
