@@ -31,8 +31,16 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The configuration the tests (and so the programs they run) were built in.</summary>
+    public static string BuildConfiguration =>
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+
     /// <summary>Starts <c>src/{project}/bin/{configuration}/net10.0/{assembly}.dll</c> of this checkout.</summary>
-    public static HostProcess Start(string project, string assembly, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? workingDirectory = null)
+    public static HostProcess Start(string project, string assembly, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? workingDirectory = null) =>
+        StartAssembly(BuiltAssembly(project, assembly), arguments, environment, workingDirectory);
+
+    /// <summary>Starts <c>dotnet <paramref name="assemblyPath"/></c>, e.g. a published copy of a program.</summary>
+    public static HostProcess StartAssembly(string assemblyPath, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -41,7 +49,7 @@ public sealed class HostProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(BuiltAssembly(project, assembly));
+        start.ArgumentList.Add(assemblyPath);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -127,9 +135,8 @@ public sealed class HostProcess : IAsyncDisposable
             directory = directory.Parent;
         }
 
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         var dll = Path.Combine(directory?.FullName ?? throw new InvalidOperationException("Orleans.sln not found above the test folder."),
-            "src", project, "bin", configuration, "net10.0", assembly + ".dll");
+            "src", project, "bin", BuildConfiguration, "net10.0", assembly + ".dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first.", dll);
     }
 

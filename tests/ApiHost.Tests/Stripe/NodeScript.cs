@@ -4,17 +4,23 @@ using Xunit;
 
 namespace Tollgate.ApiHost.Tests.Stripe;
 
-/// <summary>Runs the Node.js scripts in <c>tests/ApiHost.Tests/Compat</c> (npm packages pinned in its package.json).</summary>
+/// <summary>
+/// Runs the Node.js scripts in <c>tests/ApiHost.Tests/Compat</c> (npm packages pinned in its package.json), or in
+/// another folder of pinned packages (<c>Deployment</c>), and other commands the tests need.
+/// </summary>
 internal static class NodeScript
 {
-    public static readonly string CompatDirectory = Path.Combine(RepositoryRoot(), "tests", "ApiHost.Tests", "Compat");
+    public static readonly string RepositoryRoot = FindRepositoryRoot();
+
+    public static readonly string CompatDirectory = Path.Combine(RepositoryRoot, "tests", "ApiHost.Tests", "Compat");
 
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
 
     /// <summary>.ci/run installs the pinned packages; a developer's first run installs them here (once per process).</summary>
-    public static async Task EnsurePackageAsync(string package)
+    public static async Task EnsurePackageAsync(string package, string? directory = null)
     {
-        if (Directory.Exists(Path.Combine(CompatDirectory, "node_modules", package)))
+        directory ??= CompatDirectory;
+        if (Directory.Exists(Path.Combine(directory, "node_modules", package)))
         {
             return;
         }
@@ -22,13 +28,13 @@ internal static class NodeScript
         await InstallLock.WaitAsync();
         try
         {
-            if (Directory.Exists(Path.Combine(CompatDirectory, "node_modules", package)))
+            if (Directory.Exists(Path.Combine(directory, "node_modules", package)))
             {
                 return;
             }
 
-            var (exitCode, stdout, stderr) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], null, TimeSpan.FromMinutes(5));
-            Assert.True(exitCode == 0, $"npm ci failed in {CompatDirectory} (Node.js and npm are required):\n{stdout}{stderr}");
+            var (exitCode, stdout, stderr) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], null, TimeSpan.FromMinutes(5), directory);
+            Assert.True(exitCode == 0, $"npm ci failed in {directory} (Node.js and npm are required):\n{stdout}{stderr}");
         }
         finally
         {
@@ -36,13 +42,13 @@ internal static class NodeScript
         }
     }
 
-    /// <summary>Runs <paramref name="command"/> in the Compat folder, writing <paramref name="stdin"/> (UTF-8) to it.</summary>
+    /// <summary>Runs <paramref name="command"/> in the Compat folder (or <paramref name="workingDirectory"/>), writing <paramref name="stdin"/> (UTF-8) to it.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string command, string[] arguments, string? stdin,
-        TimeSpan deadline)
+        TimeSpan deadline, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(command)
         {
-            WorkingDirectory = CompatDirectory,
+            WorkingDirectory = workingDirectory ?? CompatDirectory,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -78,7 +84,7 @@ internal static class NodeScript
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    private static string RepositoryRoot()
+    private static string FindRepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
