@@ -7,6 +7,8 @@ using Tollgate.ApiHost.Errors;
 using Tollgate.ApiHost.Identity;
 using Tollgate.ApiHost.Operations;
 using Tollgate.ApiHost.Stripe;
+using Tollgate.ApiHost.Telemetry;
+using Tollgate.Runtime.Diagnostics;
 using Tollgate.Runtime.Hosting;
 
 if (TollgateCli.IsCommand(args))
@@ -22,8 +24,10 @@ builder.Services.AddTollgateBackend(builder.Configuration);
 builder.Services.AddTollgateAuth(builder.Configuration);
 builder.Services.AddTollgateStripe();
 builder.Services.AddSingleton<ConsumeCoalescer>();
+builder.Services.AddTelemetry(builder.Configuration, "tollgate-apihost", ApiMeter.Name);
 
 var app = builder.Build();
+app.UseMiddleware<HttpMetricsMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();
@@ -31,6 +35,7 @@ app.UseMiddleware<AdminAuditMiddleware>();
 app.UseMiddleware<AccessMiddleware>();
 app.MapOpenApi();
 app.MapOperationsApi();
+app.MapMetricsApi();
 app.MapAuthApi();
 app.MapAdminApi();
 app.MapAgentsApi();

@@ -3,8 +3,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Console;
 using Tollgate.Grains;
+using Tollgate.Runtime.Diagnostics;
 using Tollgate.Runtime.Hosting;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -13,9 +16,13 @@ var address = IPAddress.Parse(endpoint.Address);
 builder.WebHost.UseSiloEndpoint(new IPEndPoint(address, endpoint.Port));
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, endpoint.HealthPort ?? endpoint.Port + 1));
 builder.Services.AddSilo().AddClusterMembership().AddTollgateGrains().AddConfiguredSiloModules(builder.Configuration);
+builder.Services.AddTelemetry(builder.Configuration, "tollgate-silo");
+// The slim builder pins the simple console formatter; Logging:Console (appsettings.json: one JSON object a line) decides.
+builder.Services.Configure<ConsoleLoggerOptions>(builder.Configuration.GetSection("Logging:Console"));
 
 var app = builder.Build();
 app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+app.MapMetrics();
 app.MapGet("/readyz", async (IReadinessCheck readiness, IHostApplicationLifetime lifetime, CancellationToken cancellationToken) =>
 {
     // Probes only: a silo has no public HTTP API, so this answers plain JSON rather than the API's problem+json.

@@ -73,6 +73,7 @@ internal static class QuotaApi
         // Only an idempotent request needs its content fingerprinted (to tell a retry from a reused key).
         var fingerprint = key is null ? "" : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{agent.Id}\n{target}\n{units}")));
         var outcome = await coalescer.ConsumeAsync($"{target}/{agent.Id}", new ConsumeRequest(units, key, fingerprint));
+        Telemetry.QuotaMetrics.Record(outcome);
         return outcome.Result switch
         {
             ConsumeResult.Consumed => TypedResults.Ok(new ConsumeResponse(

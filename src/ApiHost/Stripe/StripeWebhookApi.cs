@@ -5,6 +5,7 @@ using Tollgate.ApiHost.Auth;
 using Tollgate.ApiHost.Errors;
 using Tollgate.ApiHost.Http;
 using Tollgate.ApiHost.Billing;
+using Tollgate.ApiHost.Telemetry;
 using Tollgate.Grains.Access;
 using Tollgate.Grains.Billing;
 using Tollgate.Runtime;
@@ -39,6 +40,7 @@ internal static class StripeWebhookApi
             context.Request.Headers["Stripe-Signature"].ToString(), body, options.Value.EffectiveWebhookSecrets, clock.GetUtcNow(), options.Value.WebhookToleranceSeconds);
         if (verdict != StripeSignatureResult.Valid)
         {
+            StripeWebhookMetrics.InvalidSignature();
             return ApiError.InvalidSignature.ToResult($"The Stripe-Signature header does not verify ({verdict}).", new Dictionary<string, object?> { ["reason"] = verdict.ToString() });
         }
 
@@ -58,15 +60,18 @@ internal static class StripeWebhookApi
         }
         catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentOutOfRangeException)
         {
+            StripeWebhookMetrics.Invalid(null);
             return ApiError.ValidationFailed.ToResult("The event is not a Stripe event: it needs id, type, created and data.object.");
         }
 
         if (id.Length is 0 or > 255)
         {
+            StripeWebhookMetrics.Invalid(type);
             return ApiError.ValidationFailed.ToResult("The event id must be 1 to 255 characters.");
         }
 
         var outcome = await grains.GetGrain<IStripeEventGrain>(id).ReceiveAsync(type, created, System.Text.Encoding.UTF8.GetString(body));
+        StripeWebhookMetrics.Received(type, outcome);
         if (outcome.Rejected is { } rejected)
         {
             return ApiError.ValidationFailed.ToResult("The event cannot be stored: " + rejected);

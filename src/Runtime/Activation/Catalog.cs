@@ -9,6 +9,9 @@ internal sealed class Catalog
 
     public int Count => _activations.Count;
 
+    /// <summary>Activations per grain type, for <c>/metrics</c>.</summary>
+    public Diagnostics.ActivationCounts Counts { get; } = new();
+
     public IEnumerable<ActivationData> Activations => _activations.Values;
 
     public bool TryGet(GrainId grainId, out ActivationData? activation) => _activations.TryGetValue(grainId, out activation);
@@ -26,12 +29,18 @@ internal sealed class Catalog
             var created = new ActivationData(runtime, grainId, runtime.GrainClasses.Get(grainId.Type));
             if (_activations.TryAdd(grainId, created))
             {
+                Counts.Added(grainId);
                 return created;
             }
         }
     }
 
     /// <summary>Removes exactly this activation; a newer one of the same grain stays.</summary>
-    public void Remove(ActivationData activation) =>
-        _activations.TryRemove(new KeyValuePair<GrainId, ActivationData>(activation.GrainId, activation));
+    public void Remove(ActivationData activation)
+    {
+        if (_activations.TryRemove(new KeyValuePair<GrainId, ActivationData>(activation.GrainId, activation)))
+        {
+            Counts.Removed(activation.GrainId);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tollgate.Runtime.Diagnostics;
 
 namespace Tollgate.Runtime;
 
@@ -62,6 +63,7 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
 
         request.Target = target;
         request.Chain = CallChain.Current;
+        var telemetry = GrainCallTelemetry.Start(request);
         Task<TResult> task;
         try
         {
@@ -69,10 +71,10 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
         }
         catch (Exception exception)
         {
-            return Task.FromException<TResult>(exception);
+            task = Task.FromException<TResult>(exception);
         }
 
-        return task.IsCompleted ? task : WithTimeoutAsync(task, request);
+        return task.IsCompleted ? telemetry.Completed(request, task) : WithTimeoutAsync(task, request, telemetry.Detach());
     }
 
     /// <summary>Starts idle collection.</summary>
@@ -124,15 +126,22 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
         }
     }
 
-    private async Task<TResult> WithTimeoutAsync<TResult>(Task<TResult> task, GrainRequest request)
+    private async Task<TResult> WithTimeoutAsync<TResult>(Task<TResult> task, GrainRequest request, GrainCallTelemetry telemetry)
     {
+        var succeeded = false;
         try
         {
-            return await task.WaitAsync(Options.ResponseTimeout);
+            var result = await task.WaitAsync(Options.ResponseTimeout);
+            succeeded = true;
+            return result;
         }
         catch (TimeoutException) when (!task.IsCompleted)
         {
             throw new GrainCallTimeoutException(request.Target, request.MethodName, Options.ResponseTimeout);
+        }
+        finally
+        {
+            telemetry.Stop(request, succeeded);
         }
     }
 

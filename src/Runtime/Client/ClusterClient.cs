@@ -30,7 +30,10 @@ public sealed class ClusterClient : IGrainFactory, IGrainCallInvoker, IAsyncDisp
     }
 
     /// <summary>The active silos this client knows of.</summary>
-    public IReadOnlyList<SiloAddress> ActiveSilos => Volatile.Read(ref _snapshot).ActiveSilos;
+    public IReadOnlyList<SiloAddress> ActiveSilos => Snapshot.ActiveSilos;
+
+    /// <summary>The membership table as this client last read it.</summary>
+    public MembershipSnapshot Snapshot => Volatile.Read(ref _snapshot);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
