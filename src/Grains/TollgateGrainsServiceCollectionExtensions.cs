@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tollgate.Grains.ApiKeys;
@@ -15,7 +16,10 @@ public static class TollgateGrainsServiceCollectionExtensions
 {
     public static IServiceCollection AddTollgateGrains(this IServiceCollection services)
     {
-        services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section)
+            .Configure<IConfiguration>((options, configuration) => options.BootstrapAdmins = Runtime.Hosting.ConfigurationLists.WithPlainValue(
+                configuration, $"{IdentityOptions.Section}:{nameof(IdentityOptions.BootstrapAdmins)}", options.BootstrapAdmins))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PasswordHasher>();
         services.TryAddSingleton<AuditLog>();

@@ -1,4 +1,5 @@
 using Tollgate.ApiHost.Http;
+using Tollgate.Runtime.Hosting;
 
 namespace Tollgate.ApiHost.Auth;
 
@@ -7,7 +8,13 @@ internal static class AuthServiceCollectionExtensions
     /// <summary>Credentials, cookies, origins (CORS included) and the access filter, options validated at start-up.</summary>
     public static IServiceCollection AddTollgateAuth(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
+            .Configure(options =>
+            {
+                options.TrustedOrigins = ConfigurationLists.WithPlainValue(configuration, $"{AuthOptions.Section}:{nameof(AuthOptions.TrustedOrigins)}", options.TrustedOrigins);
+                options.Secrets = ConfigurationLists.WithPlainValue(configuration, $"{AuthOptions.Section}:{nameof(AuthOptions.Secrets)}", options.Secrets);
+            })
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(_ => FrontendOptions.From(configuration));
         services.AddSingleton<TrustedOrigins>();
         services.AddSingleton<SecretRing>();

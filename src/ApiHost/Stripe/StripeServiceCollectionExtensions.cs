@@ -10,14 +10,8 @@ internal static class StripeServiceCollectionExtensions
     {
         services.AddOptions<StripeOptions>()
             .BindConfiguration(StripeOptions.Section)
-            .Configure<IConfiguration>((options, configuration) =>
-            {
-                // The binder fills an array only from children (Stripe:WebhookSecrets:0 …); a plain value is kept here.
-                if (configuration[$"{StripeOptions.Section}:{nameof(StripeOptions.WebhookSecrets)}"] is { Length: > 0 } single)
-                {
-                    options.WebhookSecrets = [.. options.WebhookSecrets, single];
-                }
-            })
+            .Configure<IConfiguration>((options, configuration) => options.WebhookSecrets = Runtime.Hosting.ConfigurationLists.WithPlainValue(
+                configuration, $"{StripeOptions.Section}:{nameof(StripeOptions.WebhookSecrets)}", options.WebhookSecrets))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddHttpClient<StripeCheckoutClient>();
