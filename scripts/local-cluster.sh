@@ -4,6 +4,11 @@
 #
 #   scripts/local-cluster.sh            # silos on 11111-11113 (probes on 11211-11213), API hosts on 5081-5082
 #   SILOS=5 HOSTS=3 scripts/local-cluster.sh
+#   SILOS=1 scripts/local-cluster.sh    # for the load tester's elastic scenario (it adds 2 silos, then stops them)
+#
+# Ready for the load tester (src/LoadTest): ADMIN_EMAIL is a bootstrap admin, WEBHOOK_SECRET verifies Stripe webhooks,
+# and sign-in/sign-up are limited to SIGNIN_LIMIT per 10 s per IP (the tester signs its users up from one IP).
+# Once up, the script prints the load-test command for this cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +16,9 @@ SILOS=${SILOS:-3}
 HOSTS=${HOSTS:-2}
 PGPORT=${PGPORT:-55432}
 CLUSTER=${CLUSTER:-local}
+ADMIN_EMAIL=${ADMIN_EMAIL:-loadtest-admin@example.com}
+WEBHOOK_SECRET=${WEBHOOK_SECRET:-whsec_tollgate_local}
+SIGNIN_LIMIT=${SIGNIN_LIMIT:-100000}
 DATA=$PWD/.data/cluster-pg
 PIDS=()
 
@@ -40,6 +48,8 @@ PGPASSWORD=$PASSWORD psql -h 127.0.0.1 -p "$PGPORT" -U postgres -tAc "SELECT 1 F
   || PGPASSWORD=$PASSWORD psql -h 127.0.0.1 -p "$PGPORT" -U postgres -qc "CREATE DATABASE tollgate"
 export ConnectionStrings__Tollgate="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=$PASSWORD;Database=tollgate"
 export Cluster__ClusterId=$CLUSTER
+# The DLLs run from the repository root, where no appsettings.json is read: JSON logs with scopes as in the projects.
+export Logging__Console__FormatterName=json Logging__Console__FormatterOptions__IncludeScopes=true
 
 stop() {
   echo "stopping…"
@@ -54,18 +64,23 @@ wait_ready() { for _ in $(seq 1 120); do curl -fs "$1" >/dev/null && return 0; s
 
 mkdir -p .data/logs
 for i in $(seq 1 "$SILOS"); do
-  Silo__Port=$((11110 + i)) Silo__HealthPort=$((11210 + i)) \
+  Silo__Port=$((11110 + i)) Silo__HealthPort=$((11210 + i)) Auth__BootstrapAdmins__0=$ADMIN_EMAIL \
     dotnet src/Silo/bin/Release/net10.0/Tollgate.Silo.dll > ".data/logs/silo-$i.log" 2>&1 &
   PIDS+=($!)
   wait_ready "http://127.0.0.1:$((11210 + i))/readyz"
   echo "silo $i: 127.0.0.1:$((11110 + i)), probes http://127.0.0.1:$((11210 + i))/readyz"
 done
 for i in $(seq 1 "$HOSTS"); do
-  ApiHost__Mode=Cluster dotnet src/ApiHost/bin/Release/net10.0/Tollgate.ApiHost.dll --urls "http://127.0.0.1:$((5080 + i))" \
+  ApiHost__Mode=Cluster Stripe__WebhookSecrets__0=$WEBHOOK_SECRET Auth__SignInMaxRequests=$SIGNIN_LIMIT \
+    dotnet src/ApiHost/bin/Release/net10.0/Tollgate.ApiHost.dll --urls "http://127.0.0.1:$((5080 + i))" \
     > ".data/logs/apihost-$i.log" 2>&1 &
   PIDS+=($!)
   wait_ready "http://127.0.0.1:$((5080 + i))/readyz"
   echo "API host $i: http://127.0.0.1:$((5080 + i))"
 done
 echo "cluster '$CLUSTER' is up (logs in .data/logs). Ctrl-C stops it."
+targets=$(seq -s, -f "http://127.0.0.1:%g" 5081 $((5080 + HOSTS)))
+echo "load test it (scenarios: consume, sessions, mixed, elastic; elastic wants SILOS=1):"
+echo "  dotnet run -c Release --project src/LoadTest -- --target $targets --scenario consume --duration 60s --concurrency 64 \\"
+echo "    --admin-email $ADMIN_EMAIL --webhook-secret $WEBHOOK_SECRET --database '$ConnectionStrings__Tollgate'"
 wait

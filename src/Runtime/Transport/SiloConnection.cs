@@ -60,9 +60,10 @@ internal sealed class SiloConnection : IAsyncDisposable
         {
             throw new SiloUnavailableException(_silo, call.WasSent, exception);
         }
-        catch (TimeoutException) when (!call.Reply.Task.IsCompleted)
+        catch (TimeoutException)
         {
-            throw new GrainCallTimeoutException(target, method, timeout);
+            // The answer may land between the timer firing and this line: then it is the answer, not a timeout.
+            return call.Reply.Task.IsCompleted ? await call.Reply.Task : throw new GrainCallTimeoutException(target, method, timeout);
         }
         finally
         {

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Tollgate.ApiHost.Stripe;
+using Tollgate.LoadTest.Http;
+
+namespace Tollgate.LoadTest.Seeding;
+
+/// <summary>Stripe subscription events as Stripe sends them (API 2025+: the period on the item), posted with a valid signature.</summary>
+public sealed class StripeEvents(ApiClient api, string webhookSecret)
+{
+    /// <summary>A <c>customer.subscription.*</c> event for one seeded subscription, active, in the seeded period.</summary>
+    public static byte[] SubscriptionEvent(string eventId, string type, long created, World world, int subscription)
+    {
+        var (userId, agent) = world.Subscription(subscription);
+        return JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            id = eventId,
+            @object = "event",
+            type,
+            created,
+            api_version = "2025-09-30.clover",
+            data = new
+            {
+                @object = new
+                {
+                    id = $"sub_{world.RunId}_{subscription}",
+                    @object = "subscription",
+                    customer = $"cus_{world.RunId}",
+                    status = "active",
+                    cancel_at_period_end = false,
+                    metadata = new { userId, agentId = agent.Id },
+                    items = new { data = new[] { new { price = new { id = agent.PriceId }, current_period_start = world.PeriodStart, current_period_end = world.PeriodEnd } } },
+                },
+            },
+        });
+    }
+
+    /// <summary>Posts <paramref name="payload"/> to <c>/api/stripe/webhook</c> signed with the secret, as Stripe does.</summary>
+    public Task<ApiAnswer> PostAsync(byte[] payload, CancellationToken cancellationToken = default)
+    {
+        var signature = StripeSignature.Sign(webhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), payload);
+        return api.SendAsync(HttpMethod.Post, "/api/stripe/webhook", payload, null, [new("Stripe-Signature", signature)], cancellationToken);
+    }
+
+    /// <summary>Why a refused webhook was refused, in the words an operator needs.</summary>
+    public static string Explain(ApiAnswer answer) =>
+        answer.Code == "INVALID_SIGNATURE"
+            ? $"the cluster refused a signed webhook ({answer.Describe()}): --webhook-secret must be one of the API hosts' Stripe:WebhookSecrets (scripts/local-cluster.sh sets {Options.LoadTestOptions.DefaultWebhookSecret})"
+            : $"the cluster refused a subscription webhook: {answer.Describe()}";
+}
