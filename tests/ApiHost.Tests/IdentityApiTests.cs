@@ -280,6 +280,29 @@ public sealed class IdentityApiTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task ListSettingsGivenAsOnePlainValueAreReadNotDropped()
+    {
+        // Auth__TrustedOrigins=a,b and Auth__BootstrapAdmins=x, as an operator writes them in a ConfigMap.
+        var email = AuthTestClient.NewEmail("plain-admin");
+        await using var factory = new TollgateApiFactory(postgres.ConnectionString, new Dictionary<string, string?>
+        {
+            ["FRONTEND_URL"] = "https://app.example.com",
+            ["Auth:TrustedOrigins"] = "https://one.example.com, https://two.example.com",
+            ["Auth:BootstrapAdmins"] = email,
+        });
+        var http = factory.CreateBareClient();
+
+        foreach (var origin in new[] { "https://one.example.com", "https://two.example.com" })
+        {
+            using var preflight = await PreflightAsync(http, origin);
+            Assert.Equal(origin, preflight.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        }
+
+        var user = await new AuthTestClient(http).SignUpAsync(email);
+        Assert.Contains("platform_admin", user.Body.GetProperty("user").GetProperty("role").GetString()!.Split(','));
+    }
+
+    [Fact]
     public async Task EveryUnauthorizedAnswerCarriesTheSignInUrlBackToTheOriginalPath()
     {
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, new Dictionary<string, string?> { ["FRONTEND_URL"] = "https://app.example.com" });
