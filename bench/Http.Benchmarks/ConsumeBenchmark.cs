@@ -250,29 +250,10 @@ public static class ConsumeBenchmark
         return !correct ? 3 : met ? 0 : 1;
     }
 
-    /// <summary>A <c>customer.subscription.created</c> event as Stripe sends it (API 2025+: the period lives on the item); the shape of tests/ApiHost.Tests/BillingTestKit.cs.</summary>
+    /// <summary>A <c>customer.subscription.created</c> event as Stripe sends it, from the one builder of these payloads.</summary>
     private static string SubscriptionCreated(string eventId, long created, string userId, string agentId, string priceId, string subscriptionId, long periodStart, long periodEnd) =>
-        JsonSerializer.Serialize(new
-        {
-            id = eventId,
-            @object = "event",
-            type = "customer.subscription.created",
-            created,
-            api_version = "2025-09-30.clover",
-            data = new
-            {
-                @object = new
-                {
-                    id = subscriptionId,
-                    @object = "subscription",
-                    customer = "cus_bench",
-                    status = "active",
-                    cancel_at_period_end = false,
-                    metadata = new { userId, agentId },
-                    items = new { data = new[] { new { price = new { id = priceId }, current_period_start = periodStart, current_period_end = periodEnd } } },
-                },
-            },
-        });
+        Tollgate.LoadTest.Seeding.StripeSubscriptionEvent.Json(
+            eventId, "customer.subscription.created", created, userId, agentId, priceId, "active", periodStart, periodEnd, subscriptionId, "cus_bench");
 
     private static async Task<string> SampleAsync(HttpClient client, Uri url, byte[] body, KeyValuePair<string, string>[] headers)
     {

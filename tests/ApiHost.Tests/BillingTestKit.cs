@@ -39,27 +39,7 @@ internal sealed class BillingTestKit(AuthTestClient client, string adminToken)
     public static string SubscriptionEvent(
         string eventId, string type, long created, string userId, string agentId, string priceId, string status, long periodStart, long periodEnd,
         string subscriptionId = "sub_test") =>
-        JsonSerializer.Serialize(new
-        {
-            id = eventId,
-            @object = "event",
-            type,
-            created,
-            api_version = "2025-09-30.clover",
-            data = new
-            {
-                @object = new
-                {
-                    id = subscriptionId,
-                    @object = "subscription",
-                    customer = "cus_test",
-                    status,
-                    cancel_at_period_end = false,
-                    metadata = new { userId, agentId },
-                    items = new { data = new[] { new { price = new { id = priceId }, current_period_start = periodStart, current_period_end = periodEnd } } },
-                },
-            },
-        });
+        Tollgate.LoadTest.Seeding.StripeSubscriptionEvent.Json(eventId, type, created, userId, agentId, priceId, status, periodStart, periodEnd, subscriptionId, "cus_test");
 
     /// <summary>Posts an event signed as Stripe signs it (our signer, which the npm package's verifier accepts).</summary>
     public Task<HttpResponseMessage> PostEventAsync(string payload, string secret = WebhookSecret, long? timestamp = null) =>

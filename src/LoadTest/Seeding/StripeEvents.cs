@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Tollgate.ApiHost.Stripe;
 using Tollgate.LoadTest.Http;
 
@@ -11,27 +10,9 @@ public sealed class StripeEvents(ApiClient api, string webhookSecret)
     public static byte[] SubscriptionEvent(string eventId, string type, long created, World world, int subscription)
     {
         var (userId, agent) = world.Subscription(subscription);
-        return JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            id = eventId,
-            @object = "event",
-            type,
-            created,
-            api_version = "2025-09-30.clover",
-            data = new
-            {
-                @object = new
-                {
-                    id = $"sub_{world.RunId}_{subscription}",
-                    @object = "subscription",
-                    customer = $"cus_{world.RunId}",
-                    status = "active",
-                    cancel_at_period_end = false,
-                    metadata = new { userId, agentId = agent.Id },
-                    items = new { data = new[] { new { price = new { id = agent.PriceId }, current_period_start = world.PeriodStart, current_period_end = world.PeriodEnd } } },
-                },
-            },
-        });
+        return System.Text.Encoding.UTF8.GetBytes(StripeSubscriptionEvent.Json(
+            eventId, type, created, userId, agent.Id, agent.PriceId, "active", world.PeriodStart, world.PeriodEnd,
+            $"sub_{world.RunId}_{subscription}", $"cus_{world.RunId}"));
     }
 
     /// <summary>Posts <paramref name="payload"/> to <c>/api/stripe/webhook</c> signed with the secret, as Stripe does.</summary>
