@@ -24,14 +24,7 @@ public sealed class ClusterModeTests(PostgresFixture postgres)
             ["Silo__Port"] = siloPort.ToString(CultureInfo.InvariantCulture),
             ["Silo__HealthPort"] = healthPort.ToString(CultureInfo.InvariantCulture),
         });
-        var apiUrl = $"http://127.0.0.1:{HostProcess.FreePort()}";
-        await using var api = HostProcess.Start("ApiHost", "Tollgate.ApiHost", ["--urls", apiUrl], new Dictionary<string, string>
-        {
-            ["ApiHost__Mode"] = "Cluster",
-            ["ConnectionStrings__Tollgate"] = postgres.ConnectionString,
-            ["Cluster__ClusterId"] = cluster,
-            ["Cluster__RefreshPeriod"] = "00:00:00.300",
-        });
+        await using var api = ClusterApiHost.Start(postgres.ConnectionString, cluster, out var apiUrl);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
 
         await Eventually.TrueAsync(() => AnswersAsync(http, $"http://127.0.0.1:{healthPort}/readyz", HttpStatusCode.OK), Deadline, "the silo is ready\n" + silo.Output);

@@ -261,20 +261,13 @@ public sealed class MultiHostTests(PostgresFixture postgres)
             ["Logging__LogLevel__Default"] = "Warning",
         });
 
-    private HostProcess StartApiHost(string cluster, out string url)
-    {
-        url = $"http://127.0.0.1:{HostProcess.FreePort()}";
-        return HostProcess.Start("ApiHost", "Tollgate.ApiHost", ["--urls", url], new Dictionary<string, string>
+    private HostProcess StartApiHost(string cluster, out string url) =>
+        ClusterApiHost.Start(postgres.ConnectionString, cluster, out url, new Dictionary<string, string>
         {
-            ["ApiHost__Mode"] = "Cluster",
-            ["ConnectionStrings__Tollgate"] = postgres.ConnectionString,
-            ["Cluster__ClusterId"] = cluster,
-            ["Cluster__RefreshPeriod"] = "00:00:00.300",
             ["Auth__SignInMaxRequests"] = "100000",
             ["Stripe__WebhookSecrets__0"] = BillingTestKit.WebhookSecret,
             ["Logging__LogLevel__Default"] = "Warning",
         });
-    }
 
     private static async Task<bool> ReadyAsync(HttpClient http)
     {

@@ -102,18 +102,13 @@ public sealed class LoadTestCluster : IAsyncLifetime
 
     private Uri StartApiHost(out HostProcess process)
     {
-        var url = new Uri($"http://127.0.0.1:{HostProcess.FreePort()}");
-        process = HostProcess.Start("ApiHost", "Tollgate.ApiHost", ["--urls", url.ToString()], new Dictionary<string, string>
+        process = ClusterApiHost.Start(_postgres.ConnectionString, ClusterId, out var url, new Dictionary<string, string>
         {
-            ["ApiHost__Mode"] = "Cluster",
-            ["ConnectionStrings__Tollgate"] = _postgres.ConnectionString,
-            ["Cluster__ClusterId"] = ClusterId,
-            ["Cluster__RefreshPeriod"] = "00:00:00.300",
             ["Auth__SignInMaxRequests"] = "100000",
             ["Stripe__WebhookSecrets__0"] = WebhookSecret,
             ["Logging__LogLevel__Default"] = "Warning",
         });
-        return url;
+        return new Uri(url);
     }
 
     private async Task WaitReadyAsync(Uri target, HostProcess? extra = null)

@@ -20,15 +20,8 @@ public sealed class SiloMetricsTests(PostgresFixture postgres)
         var cluster = "metrics" + Guid.NewGuid().ToString("N")[..10];
         var healthPort = HostProcess.FreePort();
         await using var silo = TelemetryHosts.StartSilo(postgres.ConnectionString, cluster, healthPort);
-        var apiUrl = $"http://127.0.0.1:{HostProcess.FreePort()}";
-        await using var api = HostProcess.Start("ApiHost", "Tollgate.ApiHost", ["--urls", apiUrl], new Dictionary<string, string>
-        {
-            ["ApiHost__Mode"] = "Cluster",
-            ["ConnectionStrings__Tollgate"] = postgres.ConnectionString,
-            ["Cluster__ClusterId"] = cluster,
-            ["Cluster__RefreshPeriod"] = "00:00:00.300",
-            ["Auth__PasswordIterations"] = "10000",
-        });
+        await using var api = ClusterApiHost.Start(
+            postgres.ConnectionString, cluster, out var apiUrl, new Dictionary<string, string> { ["Auth__PasswordIterations"] = "10000" });
         var siloMetrics = $"http://127.0.0.1:{healthPort}/metrics";
         await TelemetryHosts.WaitReadyAsync(silo, $"http://127.0.0.1:{healthPort}/readyz");
         await TelemetryHosts.WaitReadyAsync(api, $"{apiUrl}/readyz");
