@@ -2,7 +2,7 @@
 # A local Tollgate cluster on 127.0.0.1: one PostgreSQL server, 3 silos and 2 API hosts in cluster mode.
 # Ctrl-C (or SIGTERM) stops everything gracefully. Data lives in ./.data/cluster-pg and survives restarts.
 #
-#   scripts/local-cluster.sh            # silos on 11111-11113 (probes on 11211-11213), API hosts on 5081-5082
+#   scripts/local-cluster.sh            # silos on 11111-11113 (gateways 30001-30003, probes 11211-11213), API hosts on 5081-5082
 #   SILOS=5 HOSTS=3 scripts/local-cluster.sh
 #   SILOS=1 scripts/local-cluster.sh    # for the load tester's elastic scenario (it adds 2 silos, then stops them)
 #
@@ -48,8 +48,8 @@ PGPASSWORD=$PASSWORD psql -h 127.0.0.1 -p "$PGPORT" -U postgres -tAc "SELECT 1 F
   || PGPASSWORD=$PASSWORD psql -h 127.0.0.1 -p "$PGPORT" -U postgres -qc "CREATE DATABASE tollgate"
 export ConnectionStrings__Tollgate="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=$PASSWORD;Database=tollgate"
 export Cluster__ClusterId=$CLUSTER
-# The DLLs run from the repository root, where no appsettings.json is read: JSON logs with scopes as in the projects.
-export Logging__Console__FormatterName=json Logging__Console__FormatterOptions__IncludeScopes=true
+# The DLLs run from the repository root: --contentRoot points each at its own folder, so it reads its appsettings.json
+# (JSON logs, Information for Tollgate, Warning for ASP.NET Core and Orleans: a request writes no log line).
 
 stop() {
   echo "stopping…"
@@ -64,15 +64,16 @@ wait_ready() { for _ in $(seq 1 120); do curl -fs "$1" >/dev/null && return 0; s
 
 mkdir -p .data/logs
 for i in $(seq 1 "$SILOS"); do
-  Silo__Port=$((11110 + i)) Silo__HealthPort=$((11210 + i)) Auth__BootstrapAdmins__0=$ADMIN_EMAIL \
-    dotnet src/Silo/bin/Release/net10.0/Tollgate.Silo.dll > ".data/logs/silo-$i.log" 2>&1 &
+  Silo__Port=$((11110 + i)) Silo__GatewayPort=$((30000 + i)) Silo__HealthPort=$((11210 + i)) Silo__Name=silo-$i \
+    Auth__BootstrapAdmins__0=$ADMIN_EMAIL \
+    dotnet src/Silo/bin/Release/net10.0/Tollgate.Silo.dll --contentRoot src/Silo/bin/Release/net10.0 > ".data/logs/silo-$i.log" 2>&1 &
   PIDS+=($!)
   wait_ready "http://127.0.0.1:$((11210 + i))/readyz"
   echo "silo $i: 127.0.0.1:$((11110 + i)), probes http://127.0.0.1:$((11210 + i))/readyz"
 done
 for i in $(seq 1 "$HOSTS"); do
   ApiHost__Mode=Cluster Stripe__WebhookSecrets__0=$WEBHOOK_SECRET Auth__SignInMaxRequests=$SIGNIN_LIMIT \
-    dotnet src/ApiHost/bin/Release/net10.0/Tollgate.ApiHost.dll --urls "http://127.0.0.1:$((5080 + i))" \
+    dotnet src/ApiHost/bin/Release/net10.0/Tollgate.ApiHost.dll --contentRoot src/ApiHost/bin/Release/net10.0 --urls "http://127.0.0.1:$((5080 + i))" \
     > ".data/logs/apihost-$i.log" 2>&1 &
   PIDS+=($!)
   wait_ready "http://127.0.0.1:$((5080 + i))/readyz"

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Tollgate.Runtime.Postgres;
+using Tollgate.Postgres;
 
 namespace Tollgate.Bench;
 

@@ -11,7 +11,9 @@ using Tollgate.Bench;
 using Tollgate.Grains.Identity;
 using Tollgate.Http.Benchmarks.Hosting;
 using Tollgate.Http.Benchmarks.Load;
-using Tollgate.Runtime;
+using Orleans.Runtime;
+using Orleans.Storage;
+using Tollgate.Hosting;
 
 namespace Tollgate.Http.Benchmarks;
 
@@ -42,11 +44,10 @@ public static class SessionMemoryBenchmark
         var warm = await SessionRows.InsertAsync(db, userId, Chunk, now);
         var hashes = await SessionRows.InsertAsync(db, userId, count, now);
 
-        var runtime = api.Services.GetRequiredService<GrainRuntime>();
         var grains = api.Services.GetRequiredService<IGrainFactory>();
         // Same-sized warm-up: code paths, the connection pool at its working size, prepared statements.
         await ValidateEachAsync(grains, warm);
-        var activationsBefore = runtime.ActivationCount;
+        var activationsBefore = ActivationCounter.Of(typeof(ISessionGrain));
         var before = LiveBytes();
         log.Progress($"activating {count:N0} sessions (live heap {before / 1e6:0.0} MB, {activationsBefore} activations) ...");
         var clock = Stopwatch.StartNew();
@@ -57,7 +58,7 @@ public static class SessionMemoryBenchmark
 
         clock.Stop();
         var after = LiveBytes();
-        var activations = runtime.ActivationCount - activationsBefore;
+        var activations = ActivationCounter.Of(typeof(ISessionGrain)) - activationsBefore;
         if (activations != count)
         {
             throw new InvalidOperationException($"Expected {count} new activations, found {activations}.");
@@ -72,7 +73,12 @@ public static class SessionMemoryBenchmark
         log.Progress($"activated {activations:N0} in {clock.Elapsed.TotalSeconds:0.0} s (live heap {after / 1e6:0.0} MB); measuring the parts ...");
         var total = (after - before) / (double)count;
         var storage = api.Services.GetRequiredService<IGrainStorage>();
-        var state = await BytesPerObjectAsync(count, async i => (await storage.ReadAsync<SessionState>(SessionTokens.SessionIdOf(hashes[i])))!.State);
+        var state = await BytesPerObjectAsync(count, async i =>
+        {
+            var read = new GrainState<SessionState>();
+            await storage.ReadStateAsync("session", GrainId.Create("session", SessionTokens.SessionIdOf(hashes[i])), read);
+            return (object)read.State!;
+        });
         var key = await BytesPerObjectAsync(count, i => Task.FromResult<object>(SessionTokens.SessionIdOf(hashes[i])));
         var runtimePart = total - state - key;
         GC.KeepAlive(hashes);
@@ -84,9 +90,9 @@ public static class SessionMemoryBenchmark
         Console.WriteLine("| Measure | Bytes per session |");
         Console.WriteLine("|---|---:|");
         Console.WriteLine($"| Idle session activation, total (live heap delta / {count:N0}) | {F(total)} |");
-        Console.WriteLine($"| `SessionState` as read from PostgreSQL (`IGrainStorage.ReadAsync`, its strings and token hash included) | {F(state)} |");
+        Console.WriteLine($"| `SessionState` as read from PostgreSQL (`IGrainStorage.ReadStateAsync`, its strings and token hash included) | {F(state)} |");
         Console.WriteLine($"| Session id, the grain key string ({SessionTokens.SessionIdOf(hashes[0]).Length} characters) | {F(key)} |");
-        Console.WriteLine($"| Runtime's part: activation, grain, `PersistentState`, catalog entry (total − state − key) | {F(runtimePart)} |");
+        Console.WriteLine($"| Orleans' part: activation, grain, `PersistentState` bridge, catalog and directory entries (total − state − key) | {F(runtimePart)} |");
         Console.WriteLine();
         Console.WriteLine(
             $"{activations:N0} new activations (runtime count); 0 sessions written; {count / clock.Elapsed.TotalSeconds:N0} activations/s; " +

@@ -8,8 +8,7 @@ using Tollgate.ApiHost.Identity;
 using Tollgate.ApiHost.Operations;
 using Tollgate.ApiHost.Stripe;
 using Tollgate.ApiHost.Telemetry;
-using Tollgate.Runtime.Diagnostics;
-using Tollgate.Runtime.Hosting;
+using Tollgate.Hosting;
 
 if (TollgateCli.IsCommand(args))
 {
@@ -20,7 +19,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ApiLimits.MaxRequestBodyBytes);
 builder.Services.AddTollgateProblemDetails();
 builder.Services.AddOpenApi();
-builder.Services.AddTollgateBackend(builder.Configuration);
+builder.AddTollgateBackend();
 builder.Services.AddTollgateAuth(builder.Configuration);
 builder.Services.AddTollgateStripe();
 builder.Services.AddSingleton<ConsumeCoalescer>();

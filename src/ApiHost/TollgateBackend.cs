@@ -1,29 +1,30 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tollgate.Grains;
 using Tollgate.Grains.Audit;
-using Tollgate.Runtime.Hosting;
-using Tollgate.Runtime.Postgres;
+using Tollgate.Hosting;
+using Tollgate.Postgres;
 
 namespace Tollgate.ApiHost;
 
 /// <summary>How this process reaches the grains (<c>ApiHost:Mode</c>), shared by the HTTP host and the CLI.</summary>
 internal static class TollgateBackend
 {
-    public static IServiceCollection AddTollgateBackend(this IServiceCollection services, IConfiguration configuration)
+    public static IHostApplicationBuilder AddTollgateBackend(this IHostApplicationBuilder builder)
     {
-        if (configuration.GetValue("ApiHost:Mode", ApiHostMode.Embedded) == ApiHostMode.Cluster)
+        // The database first: it starts (and migrates) before Orleans, whose membership lives in it.
+        builder.Services.AddPostgresDatabase();
+        builder.Services.AddMigrations(new EmbeddedMigrations(typeof(TollgateBackend).Assembly, "apihost"));
+        if (builder.Configuration.GetValue("ApiHost:Mode", ApiHostMode.Embedded) == ApiHostMode.Cluster)
         {
-            services.AddClusterClient();
+            builder.AddTollgateClient();
         }
         else
         {
-            services.AddSilo().AddTollgateGrains();
-            services.AddHostedService<EmbeddedSiloLock>();
+            builder.AddTollgateSilo(grains => grains.AddTollgateGrains(), embedded: true);
         }
 
-        services.AddMigrations(new EmbeddedMigrations(typeof(TollgateBackend).Assembly, "apihost"));
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<AuditLog>();
-        return services;
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<AuditLog>();
+        return builder;
     }
 }

@@ -6,18 +6,19 @@ using Tollgate.Grains.Audit;
 using Tollgate.Grains.Billing;
 using Tollgate.Grains.Identity;
 using Tollgate.Grains.Organizations;
-using Tollgate.Runtime.Hosting;
-using Tollgate.Runtime.Postgres;
+using Tollgate.Hosting;
+using Tollgate.Storage;
+using Tollgate.Postgres;
 
 namespace Tollgate.Grains;
 
-/// <summary>Registers Tollgate's grain classes, their state tables, options and migrations with a silo.</summary>
+/// <summary>Registers the services of Tollgate's grains with a silo: their state tables, options and migrations (Orleans finds the grain classes).</summary>
 public static class TollgateGrainsServiceCollectionExtensions
 {
     public static IServiceCollection AddTollgateGrains(this IServiceCollection services)
     {
         services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section)
-            .Configure<IConfiguration>((options, configuration) => options.BootstrapAdmins = Runtime.Hosting.ConfigurationLists.WithPlainValue(
+            .Configure<IConfiguration>((options, configuration) => options.BootstrapAdmins = ConfigurationLists.WithPlainValue(
                 configuration, $"{IdentityOptions.Section}:{nameof(IdentityOptions.BootstrapAdmins)}", options.BootstrapAdmins))
             .ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
@@ -27,7 +28,6 @@ public static class TollgateGrainsServiceCollectionExtensions
         services.TryAddSingleton<IdempotencySweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<IdempotencySweeper>());
         return services
-            .AddGrains(typeof(TollgateGrainsServiceCollectionExtensions).Assembly)
             .AddGrainState(UserState.Table)
             .AddGrainState(SessionState.Table)
             .AddGrainState(EmailState.Table)

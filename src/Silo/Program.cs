@@ -7,15 +7,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Console;
 using Tollgate.Grains;
-using Tollgate.Runtime.Diagnostics;
-using Tollgate.Runtime.Hosting;
+using Tollgate.Hosting;
 
+// A silo process: hosts Tollgate's grains in the cluster of Cluster:ClusterId; its HTTP port serves only probes and metrics.
 var builder = WebApplication.CreateSlimBuilder(args);
 var endpoint = builder.Configuration.GetSection(SiloEndpointOptions.Section).Get<SiloEndpointOptions>() ?? new SiloEndpointOptions();
 var address = IPAddress.Parse(endpoint.Address);
-builder.WebHost.UseSiloEndpoint(new IPEndPoint(address, endpoint.Port));
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, endpoint.HealthPort ?? endpoint.Port + 1));
-builder.Services.AddSilo().AddClusterMembership().AddTollgateGrains().AddConfiguredSiloModules(builder.Configuration);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, endpoint.HealthPort ?? (endpoint.Port ?? TollgateOrleans.DefaultSiloPort) + 1));
+builder.AddTollgateSilo(grains => grains.AddTollgateGrains(), embedded: false);
 builder.Services.AddTelemetry(builder.Configuration, "tollgate-silo");
 // The slim builder pins the simple console formatter; Logging:Console (appsettings.json: one JSON object a line) decides.
 builder.Services.Configure<ConsoleLoggerOptions>(builder.Configuration.GetSection("Logging:Console"));

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
-using Tollgate.Runtime.Postgres;
+using Tollgate.Postgres;
 using Tollgate.Testing;
 using Xunit;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Tollgate.ApiHost.Auth;
-using Tollgate.Runtime.Postgres;
+using Tollgate.Postgres;
 using Tollgate.Testing;
 using Xunit;
 using JwksStore = Tollgate.ApiHost.Tokens.JwksStore;

@@ -19,6 +19,8 @@ public sealed class TollgateApiFactory(string connectionString, IReadOnlyDiction
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Tollgate", connectionString);
+        // Each factory's embedded silo is a cluster of its own on the shared test database (tests pass their own id to share one).
+        builder.UseSetting("Cluster:ClusterId", "test-" + Guid.NewGuid().ToString("N")[..12]);
         builder.UseSetting("Auth:PasswordIterations", "10000");
         builder.UseSetting("Auth:SignInMaxRequests", "100000");
         builder.UseSetting("Auth:BootstrapAdmins:0", AdminEmail);

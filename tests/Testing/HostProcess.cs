@@ -56,6 +56,9 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         start.Environment.Remove("ConnectionStrings__Tollgate");
+        // Tests share one database: each program is a cluster of its own unless the test names a shared one, so a
+        // host a test killed is never a member another test's silo has to wait out.
+        start.Environment["Cluster__ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..12];
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())

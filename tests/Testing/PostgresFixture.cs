@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Tollgate.Runtime.Postgres;
+using Tollgate.Postgres;
 using Xunit;
 
 namespace Tollgate.Testing;

@@ -6,7 +6,6 @@ using Tollgate.ApiHost.Http;
 using Tollgate.ApiHost.Identity;
 using Tollgate.Grains.Access;
 using Tollgate.Grains.Identity;
-using Tollgate.Runtime;
 
 namespace Tollgate.ApiHost.Admin;
 

@@ -8,7 +8,6 @@ using Tollgate.ApiHost.Organizations;
 using Tollgate.Grains.Access;
 using Tollgate.Grains.ApiKeys;
 using Tollgate.Grains.Identity;
-using Tollgate.Runtime;
 
 namespace Tollgate.ApiHost.ApiKeys;
 

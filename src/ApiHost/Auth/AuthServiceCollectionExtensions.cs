@@ -1,5 +1,5 @@
 using Tollgate.ApiHost.Http;
-using Tollgate.Runtime.Hosting;
+using Tollgate.Hosting;
 
 namespace Tollgate.ApiHost.Auth;
 

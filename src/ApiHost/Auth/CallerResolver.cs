@@ -1,6 +1,5 @@
 using Tollgate.Grains.ApiKeys;
 using Tollgate.Grains.Identity;
-using Tollgate.Runtime;
 
 namespace Tollgate.ApiHost.Auth;
 

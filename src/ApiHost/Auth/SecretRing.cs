@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
-using Tollgate.Runtime.Postgres;
+using Tollgate.Postgres;
 
 namespace Tollgate.ApiHost.Auth;
 

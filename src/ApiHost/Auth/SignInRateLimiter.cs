@@ -3,7 +3,6 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Tollgate.ApiHost.Errors;
 using Tollgate.Grains.Identity;
-using Tollgate.Runtime;
 
 namespace Tollgate.ApiHost.Auth;
 

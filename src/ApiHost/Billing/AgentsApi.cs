@@ -5,7 +5,6 @@ using Tollgate.ApiHost.Http;
 using Tollgate.Grains.Access;
 using Tollgate.Grains.Billing;
 using Tollgate.Grains.Organizations;
-using Tollgate.Runtime;
 
 namespace Tollgate.ApiHost.Billing;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Tollgate.Grains.Billing;
-using Tollgate.Runtime;
 
 namespace Tollgate.ApiHost.Billing;
 

@@ -7,7 +7,6 @@ using Tollgate.ApiHost.Http;
 using Tollgate.ApiHost.Organizations;
 using Tollgate.Grains.Access;
 using Tollgate.Grains.Billing;
-using Tollgate.Runtime;
 
 namespace Tollgate.ApiHost.Billing;
 

@@ -6,7 +6,6 @@ using Tollgate.ApiHost.Http;
 using Tollgate.ApiHost.Stripe;
 using Tollgate.Grains.Access;
 using Tollgate.Grains.Billing;
-using Tollgate.Runtime;
 
 namespace Tollgate.ApiHost.Billing;
 

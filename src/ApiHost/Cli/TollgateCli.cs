@@ -1,8 +1,7 @@
 using System.Text.Json;
 using Tollgate.ApiHost.Access;
 using Tollgate.Grains.Identity;
-using Tollgate.Runtime;
-using Tollgate.Runtime.Hosting;
+using Tollgate.Hosting;
 
 namespace Tollgate.ApiHost.Cli;
 
@@ -38,7 +37,7 @@ internal static class TollgateCli
         {
             return Fail(invalid.Message);
         }
-        catch (Exception exception) when (exception is Tollgate.Runtime.Postgres.EmbeddedPostgresException or Microsoft.Extensions.Options.OptionsValidationException)
+        catch (Exception exception) when (exception is Tollgate.Postgres.EmbeddedPostgresException or Microsoft.Extensions.Options.OptionsValidationException)
         {
             await Console.Error.WriteLineAsync($"Tollgate could not start: {exception.Message}");
             return 1;
@@ -78,7 +77,7 @@ internal static class TollgateCli
 
         var builder = Host.CreateApplicationBuilder(configurationArgs);
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
-        builder.Services.AddTollgateBackend(builder.Configuration);
+        builder.AddTollgateBackend();
         using var host = builder.Build();
         try
         {

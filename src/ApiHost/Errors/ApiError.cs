@@ -28,10 +28,11 @@ internal sealed record ApiError(int Status, string Code, string Title)
     public static readonly ApiError RateLimited = new(429, "RATE_LIMITED", "Too many requests");
     public static readonly ApiError Internal = new(500, "INTERNAL_ERROR", "Internal error");
     public static readonly ApiError Unavailable = new(503, "UNAVAILABLE", "Service unavailable");
+    public static readonly ApiError Timeout = new(504, "TIMEOUT", "The cluster did not answer in time");
 
     private static readonly Dictionary<int, ApiError> ByStatus = new[]
     {
-        ValidationFailed, Unauthorized, Forbidden, NotFound, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType, RateLimited, Internal, Unavailable,
+        ValidationFailed, Unauthorized, Forbidden, NotFound, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType, RateLimited, Internal, Unavailable, Timeout,
     }.ToDictionary(e => e.Status);
 
     /// <summary>The generic error for a status produced by the framework (an unmatched route, a body too large).</summary>

@@ -18,6 +18,14 @@ internal static partial class ProblemDetailsSetup
             problem.Type = problem.Extensions.ContainsKey("code") ? problem.Type : error.Type;
             problem.Title ??= error.Title;
             problem.Extensions.TryAdd("code", error.Code);
+            if (context.Exception is { } failure && ClusterFailures.StatusOf(failure) is not null)
+            {
+                // The cluster could not be reached, did not answer in time, or a grain lost a write race: nothing was
+                // promised, and the same request (with the same Idempotency-Key for a consume) may be sent again.
+                context.HttpContext.Response.Headers.RetryAfter = ClusterFailures.RetryAfterSeconds;
+                problem.Extensions["message"] = ClusterFailures.Describe(failure);
+            }
+
             // A body that is not JSON, or a member of the wrong type: say which, so the client can fix it.
             if (context.Exception is BadHttpRequestException { InnerException: System.Text.Json.JsonException json } bad)
             {
@@ -54,9 +62,7 @@ internal static partial class ProblemDetailsSetup
             options.StatusCodeSelector = exception => exception switch
             {
                 BadHttpRequestException bad => bad.StatusCode,
-                // The grains could not be reached or did not answer in time: retry later, nothing was promised.
-                Tollgate.Runtime.GrainException => StatusCodes.Status503ServiceUnavailable,
-                _ => StatusCodes.Status500InternalServerError,
+                _ => ClusterFailures.StatusOf(exception) ?? StatusCodes.Status500InternalServerError,
             });
         return services;
     }

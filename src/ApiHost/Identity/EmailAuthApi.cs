@@ -1,7 +1,6 @@
 using Tollgate.ApiHost.Auth;
 using Tollgate.ApiHost.Http;
 using Tollgate.Grains.Identity;
-using Tollgate.Runtime;
 
 namespace Tollgate.ApiHost.Identity;
 

@@ -1,5 +1,5 @@
 using Tollgate.ApiHost.Auth;
-using Tollgate.Runtime.Diagnostics;
+using Tollgate.Hosting;
 
 namespace Tollgate.ApiHost.Operations;
 

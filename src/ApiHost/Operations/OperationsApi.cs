@@ -1,5 +1,5 @@
 using Tollgate.ApiHost.Errors;
-using Tollgate.Runtime.Hosting;
+using Tollgate.Hosting;
 
 namespace Tollgate.ApiHost.Operations;
 

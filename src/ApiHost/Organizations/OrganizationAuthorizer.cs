@@ -1,7 +1,6 @@
 using Tollgate.ApiHost.Auth;
 using Tollgate.Grains.Access;
 using Tollgate.Grains.Organizations;
-using Tollgate.Runtime;
 
 namespace Tollgate.ApiHost.Organizations;
 

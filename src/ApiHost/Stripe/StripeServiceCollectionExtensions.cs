@@ -10,7 +10,7 @@ internal static class StripeServiceCollectionExtensions
     {
         services.AddOptions<StripeOptions>()
             .BindConfiguration(StripeOptions.Section)
-            .Configure<IConfiguration>((options, configuration) => options.WebhookSecrets = Runtime.Hosting.ConfigurationLists.WithPlainValue(
+            .Configure<IConfiguration>((options, configuration) => options.WebhookSecrets = Tollgate.Hosting.ConfigurationLists.WithPlainValue(
                 configuration, $"{StripeOptions.Section}:{nameof(StripeOptions.WebhookSecrets)}", options.WebhookSecrets))
             .ValidateDataAnnotations()
             .ValidateOnStart();

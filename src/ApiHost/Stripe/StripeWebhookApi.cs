@@ -8,7 +8,6 @@ using Tollgate.ApiHost.Billing;
 using Tollgate.ApiHost.Telemetry;
 using Tollgate.Grains.Access;
 using Tollgate.Grains.Billing;
-using Tollgate.Runtime;
 
 namespace Tollgate.ApiHost.Stripe;
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Npgsql;
 using Tollgate.ApiHost.Auth;
-using Tollgate.Runtime.Postgres;
+using Tollgate.Postgres;
 
 namespace Tollgate.ApiHost.Tokens;
 

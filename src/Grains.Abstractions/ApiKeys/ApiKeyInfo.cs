@@ -7,6 +7,7 @@ namespace Tollgate.Grains.ApiKeys;
 /// acts inside that organization with <c>OrganizationRole</c>, the creator's role when it was made, and outlives
 /// the creator's membership. <c>Permissions</c> (null: no further limit) narrows whatever the key acts with.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("tollgate.ApiKeyInfo")]
 public sealed record ApiKeyInfo(
     string Id,
     string Name,

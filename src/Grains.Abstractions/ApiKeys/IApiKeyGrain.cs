@@ -1,8 +1,8 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.ApiKeys;
 
 /// <summary>An API key, keyed by key id: its hash, owner, limits and its rate-limit window (exact, cluster-wide).</summary>
+[Alias("tollgate.IApiKeyGrain")]
 public interface IApiKeyGrain : IGrainWithStringKey
 {
     /// <summary>Creates the key for a hash whose id is this grain's key; an organization key needs <c>apiKey:create</c> there.</summary>

@@ -1,8 +1,8 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Billing;
 
 /// <summary>An agent, keyed by agent id; its plans are also written to <c>agent_plans</c> in the same transaction.</summary>
+[Alias("tollgate.IAgentGrain")]
 public interface IAgentGrain : IGrainWithStringKey
 {
     /// <summary>Creates or replaces the agent.</summary>

@@ -1,8 +1,8 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Billing;
 
 /// <summary>Queries over agents, subscriptions and Stripe events (key <c>billing</c>).</summary>
+[Alias("tollgate.IBillingDirectoryGrain")]
 public interface IBillingDirectoryGrain : IGrainWithStringKey
 {
     Task<AgentInfo[]> ListAgentsAsync();

@@ -1,4 +1,3 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Billing;
 
@@ -6,6 +5,7 @@ namespace Tollgate.Grains.Billing;
 /// One Stripe event, keyed by its id: stored first (<c>stripe_events</c>, one row per id), then applied, one
 /// processing at a time, so duplicate deliveries change nothing.
 /// </summary>
+[Alias("tollgate.IStripeEventGrain")]
 public interface IStripeEventGrain : IGrainWithStringKey
 {
     /// <summary>Stores the verified event if new, then processes it unless already processed.</summary>

@@ -1,4 +1,3 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Billing;
 
@@ -6,6 +5,7 @@ namespace Tollgate.Grains.Billing;
 /// One user's subscription to one agent, keyed <c>userId/agentId</c>: status, period, plan, limit and usage, in
 /// <c>user_agent_subscriptions</c>. Consumptions arrive in batches and are made durable with one write per batch.
 /// </summary>
+[Alias("tollgate.ISubscriptionGrain")]
 public interface ISubscriptionGrain : IGrainWithStringKey
 {
     Task<SubscriptionInfo> GetAsync();

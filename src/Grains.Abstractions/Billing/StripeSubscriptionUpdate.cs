@@ -5,6 +5,7 @@ namespace Tollgate.Grains.Billing;
 /// (<c>checkout.session.completed</c>) only records ids and is applied whatever its age; the others are applied only
 /// if not older than the last event the subscription applied.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("tollgate.StripeSubscriptionUpdate")]
 public sealed record StripeSubscriptionUpdate(
     string EventId,
     string EventType,

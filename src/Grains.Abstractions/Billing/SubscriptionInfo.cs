@@ -1,6 +1,7 @@
 namespace Tollgate.Grains.Billing;
 
 /// <summary>One user's subscription to one agent, with its quota for the current period.</summary>
+[GenerateSerializer, Immutable, Alias("tollgate.SubscriptionInfo")]
 public sealed record SubscriptionInfo(
     string UserId,
     string AgentId,

@@ -1,4 +1,3 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Identity;
 
@@ -6,6 +5,7 @@ namespace Tollgate.Grains.Identity;
 /// The email index, keyed by the lower-cased address: one owner per address. Registration and sign-in start
 /// here, so two sign-ups of one address cannot both win.
 /// </summary>
+[Alias("tollgate.IEmailGrain")]
 public interface IEmailGrain : IGrainWithStringKey
 {
     /// <summary>Creates a user with this address; <see cref="IdentityError.UserExists"/> when it has an owner.</summary>

@@ -1,8 +1,8 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Identity;
 
 /// <summary>A session, keyed by session id: its token hash, expiry and revocation. Only its user grain opens or revokes it.</summary>
+[Alias("tollgate.ISessionGrain")]
 public interface ISessionGrain : IGrainWithStringKey
 {
     Task<SessionInfo> CreateAsync(string userId, byte[] tokenHash, SessionRequest request);

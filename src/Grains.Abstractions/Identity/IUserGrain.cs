@@ -1,4 +1,3 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Identity;
 
@@ -6,6 +5,7 @@ namespace Tollgate.Grains.Identity;
 /// A user, keyed by user id: the one place that holds its role, its ban and the list of its sessions. A change
 /// made here is what the next request on any host sees.
 /// </summary>
+[Alias("tollgate.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>Creates the user; false when it already exists.</summary>

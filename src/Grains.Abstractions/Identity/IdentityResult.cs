@@ -1,6 +1,7 @@
 namespace Tollgate.Grains.Identity;
 
 /// <summary>The outcome of an identity operation: a value, or an error (with the user for <see cref="IdentityError.Banned"/>).</summary>
+[GenerateSerializer, Immutable, Alias("tollgate.IdentityResult`1")]
 public sealed record IdentityResult<T>(T? Value, IdentityError Error, UserInfo? User) where T : class
 {
     public bool Succeeded => Error == IdentityError.None;

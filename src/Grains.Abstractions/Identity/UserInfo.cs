@@ -1,6 +1,7 @@
 namespace Tollgate.Grains.Identity;
 
 /// <summary>A user as clients see it (better-auth's user plus the admin plugin's fields). <c>Role</c> is comma-separated.</summary>
+[GenerateSerializer, Immutable, Alias("tollgate.UserInfo")]
 public sealed record UserInfo(
     string Id,
     string Name,

@@ -1,4 +1,3 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Organizations;
 
@@ -6,6 +5,7 @@ namespace Tollgate.Grains.Organizations;
 /// One membership, keyed <c>organizationId/userId</c>: the role every permission check reads. Only its
 /// organization grain changes it.
 /// </summary>
+[Alias("tollgate.IMemberGrain")]
 public interface IMemberGrain : IGrainWithStringKey
 {
     /// <summary>The membership, or null when the user is not a member.</summary>

@@ -1,8 +1,8 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Organizations;
 
 /// <summary>Queries over organizations and members (key <c>organizations</c>).</summary>
+[Alias("tollgate.IOrganizationDirectoryGrain")]
 public interface IOrganizationDirectoryGrain : IGrainWithStringKey
 {
     /// <summary>The organizations <paramref name="userId"/> is a member of, oldest first.</summary>

@@ -1,4 +1,3 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Organizations;
 
@@ -6,6 +5,7 @@ namespace Tollgate.Grains.Organizations;
 /// An organization, keyed by id: its name and slug, and the one place membership changes happen, so the rules
 /// that span members (the last owner stays, only owners grant ownership) hold under concurrency.
 /// </summary>
+[Alias("tollgate.IOrganizationGrain")]
 public interface IOrganizationGrain : IGrainWithStringKey
 {
     /// <summary>Creates the organization with <paramref name="creatorUserId"/> as owner; false when it exists.</summary>

@@ -3,6 +3,7 @@ using Tollgate.Grains.Access;
 namespace Tollgate.Grains.Organizations;
 
 /// <summary>The outcome of an organization operation; <c>Required</c> names the missing permission of a refusal.</summary>
+[GenerateSerializer, Immutable, Alias("tollgate.OrganizationResult`1")]
 public sealed record OrganizationResult<T>(T? Value, OrganizationError Error, Permission? Required) where T : class
 {
     public bool Succeeded => Error == OrganizationError.None;

@@ -1,6 +1,6 @@
 using Tollgate.Grains.Access;
-using Tollgate.Runtime;
-using Tollgate.Runtime.Postgres;
+using Tollgate.Storage;
+using Tollgate.Postgres;
 
 namespace Tollgate.Grains.ApiKeys;
 

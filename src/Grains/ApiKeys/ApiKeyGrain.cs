@@ -3,7 +3,7 @@ using System.Text.Json;
 using Tollgate.Grains.Access;
 using Tollgate.Grains.Audit;
 using Tollgate.Grains.Organizations;
-using Tollgate.Runtime;
+using Tollgate.Storage;
 
 namespace Tollgate.Grains.ApiKeys;
 
@@ -12,7 +12,7 @@ namespace Tollgate.Grains.ApiKeys;
 /// fixed windows aligned to the clock (not better-auth's idle-reset window, issue #6035). A silo crash forgets the
 /// current window's count, which errs towards letting requests through.
 /// </summary>
-public sealed class ApiKeyGrain(IPersistentState<ApiKeyState> state, AuditLog audit, TimeProvider clock) : Grain, IApiKeyGrain
+public sealed class ApiKeyGrain([PersistentState("apiKey")] IPersistentState<ApiKeyState> state, AuditLog audit, TimeProvider clock) : Grain, IApiKeyGrain
 {
     private ApiKeyInfo? _info;
     private long _window = -1;
@@ -22,7 +22,7 @@ public sealed class ApiKeyGrain(IPersistentState<ApiKeyState> state, AuditLog au
     {
         if (state.RecordExists)
         {
-            throw new InvalidOperationException($"API key {GrainKey} already exists.");
+            throw new InvalidOperationException($"API key {this.GetPrimaryKeyString()} already exists.");
         }
 
         string? organizationRole = null;
@@ -47,10 +47,10 @@ public sealed class ApiKeyGrain(IPersistentState<ApiKeyState> state, AuditLog au
             key.Name, start, key.CreatorUserId, key.OrganizationId, organizationRole, keyHash,
             key.Permissions is null ? null : JsonSerializer.Serialize(key.Permissions),
             key.ExpiresInSeconds is { } seconds ? now.AddSeconds(seconds) : null, key.RateLimitMax, key.RateLimitWindowMs, now);
-        await state.WriteAsync();
-        _info = state.State.ToInfo(GrainKey);
+        await state.WriteStateAsync();
+        _info = state.State.ToInfo(this.GetPrimaryKeyString());
         await audit.WriteAsync(key.CreatorUserId, null, InteractionKinds.ApiKeyCreated,
-            new { keyId = GrainKey, name = key.Name, organizationId = key.OrganizationId, permissions = key.Permissions, expiresAt = _info.ExpiresAt });
+            new { keyId = this.GetPrimaryKeyString(), name = key.Name, organizationId = key.OrganizationId, permissions = key.Permissions, expiresAt = _info.ExpiresAt });
         return ApiKeyResult<ApiKeyInfo>.Ok(_info);
     }
 
@@ -64,12 +64,12 @@ public sealed class ApiKeyGrain(IPersistentState<ApiKeyState> state, AuditLog au
         var now = clock.GetUtcNow();
         if (state.State.ExpiresAt is { } expires && expires <= now)
         {
-            await state.ClearAsync();
+            await state.ClearStateAsync();
             _info = null;
             return null;
         }
 
-        var info = _info ??= state.State.ToInfo(GrainKey);
+        var info = _info ??= state.State.ToInfo(this.GetPrimaryKeyString());
         if (info is not { RateLimitMax: { } max, RateLimitWindowMs: { } windowMs })
         {
             return new ApiKeyCheck(info, true, 0);
@@ -92,7 +92,7 @@ public sealed class ApiKeyGrain(IPersistentState<ApiKeyState> state, AuditLog au
         return new ApiKeyCheck(info, true, 0);
     }
 
-    public Task<ApiKeyInfo?> GetAsync() => Task.FromResult(state.RecordExists ? _info ??= state.State.ToInfo(GrainKey) : null);
+    public Task<ApiKeyInfo?> GetAsync() => Task.FromResult(state.RecordExists ? _info ??= state.State.ToInfo(this.GetPrimaryKeyString()) : null);
 
     public async Task<ApiKeyResult<ApiKeyInfo>> DeleteAsync(string actorUserId)
     {
@@ -101,7 +101,7 @@ public sealed class ApiKeyGrain(IPersistentState<ApiKeyState> state, AuditLog au
             return ApiKeyResult<ApiKeyInfo>.Fail(ApiKeyError.NotFound);
         }
 
-        var info = state.State.ToInfo(GrainKey);
+        var info = state.State.ToInfo(this.GetPrimaryKeyString());
         if (actorUserId != info.UserId)
         {
             var member = info.OrganizationId is { } organizationId
@@ -116,9 +116,9 @@ public sealed class ApiKeyGrain(IPersistentState<ApiKeyState> state, AuditLog au
             }
         }
 
-        await state.ClearAsync();
+        await state.ClearStateAsync();
         _info = null;
-        await audit.WriteAsync(info.UserId, null, InteractionKinds.ApiKeyDeleted, new { keyId = GrainKey, organizationId = info.OrganizationId, by = actorUserId });
+        await audit.WriteAsync(info.UserId, null, InteractionKinds.ApiKeyDeleted, new { keyId = this.GetPrimaryKeyString(), organizationId = info.OrganizationId, by = actorUserId });
         return ApiKeyResult<ApiKeyInfo>.Ok(info);
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using NpgsqlTypes;
-using Tollgate.Runtime.Postgres;
+using Tollgate.Postgres;
 
 namespace Tollgate.Grains.Audit;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Tollgate.Runtime;
+using Tollgate.Storage;
 
 namespace Tollgate.Grains.Billing;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Npgsql;
-using Tollgate.Runtime;
-using Tollgate.Runtime.Postgres;
+using Tollgate.Storage;
+using Tollgate.Postgres;
 
 namespace Tollgate.Grains.Billing;
 

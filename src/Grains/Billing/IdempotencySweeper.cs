@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Tollgate.Runtime.Postgres;
+using Tollgate.Postgres;
 
 namespace Tollgate.Grains.Billing;
 

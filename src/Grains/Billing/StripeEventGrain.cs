@@ -1,5 +1,5 @@
-using Tollgate.Runtime;
-using Tollgate.Runtime.Postgres;
+using Tollgate.Storage;
+using Tollgate.Postgres;
 
 namespace Tollgate.Grains.Billing;
 
@@ -16,7 +16,7 @@ public sealed class StripeEventGrain(PostgresDatabase database) : Grain, IStripe
         {
             await ExecuteAsync(
                 "INSERT INTO stripe_events (id, type, created, payload) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (id) DO NOTHING",
-                GrainKey, type, created, payload);
+                this.GetPrimaryKeyString(), type, created, payload);
         }
         catch (Npgsql.PostgresException unstorable) when (unstorable.SqlState is "22P05" or "22P02")
         {
@@ -30,7 +30,7 @@ public sealed class StripeEventGrain(PostgresDatabase database) : Grain, IStripe
     public async Task<StripeEventOutcome> ProcessAsync()
     {
         await using var read = database.DataSource.CreateCommand("SELECT payload::text, processed_at IS NOT NULL FROM stripe_events WHERE id = $1");
-        read.Parameters.Add(new() { Value = GrainKey });
+        read.Parameters.Add(new() { Value = this.GetPrimaryKeyString() });
         string payload;
         await using (var reader = await read.ExecuteReaderAsync())
         {
@@ -47,20 +47,20 @@ public sealed class StripeEventGrain(PostgresDatabase database) : Grain, IStripe
             payload = reader.GetString(0);
         }
 
-        await ExecuteAsync("UPDATE stripe_events SET attempts = attempts + 1 WHERE id = $1", GrainKey);
+        await ExecuteAsync("UPDATE stripe_events SET attempts = attempts + 1 WHERE id = $1", this.GetPrimaryKeyString());
         try
         {
             var note = await ApplyAsync(payload);
             if (note is not null)
             {
-                await ExecuteAsync("UPDATE stripe_events SET processed_at = now(), last_error = $2 WHERE id = $1 AND processed_at IS NULL", GrainKey, note);
+                await ExecuteAsync("UPDATE stripe_events SET processed_at = now(), last_error = $2 WHERE id = $1 AND processed_at IS NULL", this.GetPrimaryKeyString(), note);
             }
 
             return new StripeEventOutcome(true, true, false, null);
         }
         catch (Exception exception)
         {
-            await ExecuteAsync("UPDATE stripe_events SET last_error = $2 WHERE id = $1", GrainKey, $"{exception.GetType().Name}: {exception.Message}");
+            await ExecuteAsync("UPDATE stripe_events SET last_error = $2 WHERE id = $1", this.GetPrimaryKeyString(), $"{exception.GetType().Name}: {exception.Message}");
             return new StripeEventOutcome(true, false, false, exception.Message);
         }
     }
@@ -68,7 +68,7 @@ public sealed class StripeEventGrain(PostgresDatabase database) : Grain, IStripe
     /// <summary>Applies the event; returns a note when it was acknowledged without a subscription applying it.</summary>
     private async Task<string?> ApplyAsync(string payload)
     {
-        if (StripeEventParser.Parse(GrainKey, payload) is not { } parsed)
+        if (StripeEventParser.Parse(this.GetPrimaryKeyString(), payload) is not { } parsed)
         {
             return "ignored: not an event type Tollgate handles";
         }

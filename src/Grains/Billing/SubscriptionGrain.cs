@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Tollgate.Runtime;
-using Tollgate.Runtime.Postgres;
+using Tollgate.Storage;
+using Tollgate.Postgres;
 
 namespace Tollgate.Grains.Billing;
 
@@ -9,7 +9,7 @@ namespace Tollgate.Grains.Billing;
 /// turn and one fenced write, with each idempotent consumption's first answer recorded in the same transaction.
 /// An answer leaves only after that commit.
 /// </summary>
-public sealed class SubscriptionGrain(IPersistentState<SubscriptionState> state, PostgresDatabase database, TimeProvider clock)
+public sealed class SubscriptionGrain([PersistentState("subscription")] IPersistentState<SubscriptionState> state, PostgresDatabase database, TimeProvider clock)
     : Grain, ISubscriptionGrain
 {
     private const int RecentKeysKept = 10_000;
@@ -17,9 +17,9 @@ public sealed class SubscriptionGrain(IPersistentState<SubscriptionState> state,
     /// <summary>Idempotency records already seen by this activation (all of them are in <c>quota_idempotency</c> too).</summary>
     private readonly Dictionary<string, (string Fingerprint, ConsumeOutcome Outcome)> _recent = new(StringComparer.Ordinal);
 
-    private string UserId => GrainKey[..GrainKey.IndexOf('/')];
+    private string UserId => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().IndexOf('/')];
 
-    private string AgentId => GrainKey[(GrainKey.IndexOf('/') + 1)..];
+    private string AgentId => this.GetPrimaryKeyString()[(this.GetPrimaryKeyString().IndexOf('/') + 1)..];
 
     public Task<SubscriptionInfo> GetAsync() => Task.FromResult(state.State.ToInfo(UserId, AgentId));
 
@@ -72,7 +72,7 @@ public sealed class SubscriptionGrain(IPersistentState<SubscriptionState> state,
             state.State = before with { QuotaUsed = used, UpdatedAt = now };
             try
             {
-                await state.WriteAsync(companions);
+                await state.WriteStateAsync(companions);
             }
             catch
             {
@@ -142,7 +142,7 @@ public sealed class SubscriptionGrain(IPersistentState<SubscriptionState> state,
         state.State = next;
         try
         {
-            await state.WriteAsync(companions);
+            await state.WriteStateAsync(companions);
         }
         catch
         {
@@ -160,7 +160,7 @@ public sealed class SubscriptionGrain(IPersistentState<SubscriptionState> state,
         state.State = before with { QuotaUsed = Math.Max(0, before.QuotaUsed + delta), CreatedAt = state.RecordExists ? before.CreatedAt : now, UpdatedAt = now };
         try
         {
-            await state.WriteAsync([new CompanionStatement(
+            await state.WriteStateAsync([new CompanionStatement(
                 "INSERT INTO interactions (user_id, agent_id, kind, data) VALUES ($1, $2, 'quota_adjusted', $3::jsonb)",
                 UserId, AgentId, JsonSerializer.Serialize(new { delta, reason, from = before.QuotaUsed, to = state.State.QuotaUsed, by = actorUserId }, JsonSerializerOptions.Web))]);
         }

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
 using Tollgate.Grains.Access;
-using Tollgate.Runtime;
+using Tollgate.Storage;
 
 namespace Tollgate.Grains.Identity;
 
-public sealed class EmailGrain(IPersistentState<EmailState> state, PasswordHasher passwords, IOptions<IdentityOptions> options)
+public sealed class EmailGrain([PersistentState("email")] IPersistentState<EmailState> state, PasswordHasher passwords, IOptions<IdentityOptions> options)
     : Grain, IEmailGrain
 {
     public async Task<IdentityResult<UserInfo>> RegisterAsync(NewUser user, Actor actor)
@@ -14,7 +14,7 @@ public sealed class EmailGrain(IPersistentState<EmailState> state, PasswordHashe
             return IdentityResult<UserInfo>.Fail(IdentityError.UserExists);
         }
 
-        var roles = user.Roles ?? [options.Value.IsBootstrapAdmin(GrainKey) ? PlatformAccess.Admin : PlatformAccess.Member];
+        var roles = user.Roles ?? [options.Value.IsBootstrapAdmin(this.GetPrimaryKeyString()) ? PlatformAccess.Admin : PlatformAccess.Member];
         if (roles.Length == 0 || !roles.All(PlatformAccess.Statement.IsRole))
         {
             return IdentityResult<UserInfo>.Fail(IdentityError.UnknownRole);
@@ -24,9 +24,9 @@ public sealed class EmailGrain(IPersistentState<EmailState> state, PasswordHashe
         // is taken over by the next registration, because ownership is judged by the user grain, not the claim.
         var userId = Guid.CreateVersion7().ToString("N");
         state.State = new EmailState(userId);
-        await state.WriteAsync();
+        await state.WriteStateAsync();
         var created = GrainFactory.GetGrain<IUserGrain>(userId);
-        await created.CreateAsync(new UserRegistration(user.Name, GrainKey, passwords.Hash(user.Password), roles, actor));
+        await created.CreateAsync(new UserRegistration(user.Name, this.GetPrimaryKeyString(), passwords.Hash(user.Password), roles, actor));
         return IdentityResult<UserInfo>.Ok((await created.GetAsync())!);
     }
 
@@ -45,7 +45,7 @@ public sealed class EmailGrain(IPersistentState<EmailState> state, PasswordHashe
         }
 
         var user = GrainFactory.GetGrain<IUserGrain>(credential.User.Id);
-        if (options.Value.IsBootstrapAdmin(GrainKey) && !credential.User.Roles.Contains(PlatformAccess.Admin))
+        if (options.Value.IsBootstrapAdmin(this.GetPrimaryKeyString()) && !credential.User.Roles.Contains(PlatformAccess.Admin))
         {
             await user.SetRoleAsync([.. credential.User.Roles, PlatformAccess.Admin], Actor.Bootstrap);
         }

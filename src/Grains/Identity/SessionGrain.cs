@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
-using Tollgate.Runtime;
+using Tollgate.Storage;
 
 namespace Tollgate.Grains.Identity;
 
-public sealed class SessionGrain(IPersistentState<SessionState> state, IOptions<IdentityOptions> options, TimeProvider clock)
+public sealed class SessionGrain([PersistentState("session")] IPersistentState<SessionState> state, IOptions<IdentityOptions> options, TimeProvider clock)
     : Grain, ISessionGrain
 {
     private static readonly TimeSpan NotRememberedLifetime = TimeSpan.FromDays(1);
@@ -13,14 +13,14 @@ public sealed class SessionGrain(IPersistentState<SessionState> state, IOptions<
     {
         if (state.RecordExists)
         {
-            throw new InvalidOperationException($"Session {GrainKey} already exists.");
+            throw new InvalidOperationException($"Session {this.GetPrimaryKeyString()} already exists.");
         }
 
         var now = clock.GetUtcNow();
         var lifetime = request.RememberMe ? TimeSpan.FromSeconds(options.Value.SessionExpiresIn) : NotRememberedLifetime;
         state.State = new SessionState(userId, tokenHash, now + lifetime, now, now, request.IpAddress, request.UserAgent, null, request.RememberMe);
-        await state.WriteAsync();
-        return state.State.ToInfo(GrainKey);
+        await state.WriteStateAsync();
+        return state.State.ToInfo(this.GetPrimaryKeyString());
     }
 
     public async Task<SessionCheck?> ValidateAsync(byte[] tokenHash)
@@ -33,7 +33,7 @@ public sealed class SessionGrain(IPersistentState<SessionState> state, IOptions<
         var now = clock.GetUtcNow();
         if (state.State.ExpiresAt <= now)
         {
-            await state.ClearAsync();
+            await state.ClearStateAsync();
             return null;
         }
 
@@ -41,15 +41,15 @@ public sealed class SessionGrain(IPersistentState<SessionState> state, IOptions<
         if (state.State.RememberMe && now - state.State.UpdatedAt >= TimeSpan.FromSeconds(options.Value.SessionUpdateAge))
         {
             state.State = state.State with { ExpiresAt = now + TimeSpan.FromSeconds(options.Value.SessionExpiresIn), UpdatedAt = now };
-            await state.WriteAsync();
+            await state.WriteStateAsync();
             refreshed = true;
         }
 
-        return new SessionCheck(state.State.ToInfo(GrainKey), refreshed);
+        return new SessionCheck(state.State.ToInfo(this.GetPrimaryKeyString()), refreshed);
     }
 
     public Task<SessionInfo?> GetAsync() => Task.FromResult(
-        state.RecordExists && state.State.ExpiresAt > clock.GetUtcNow() ? state.State.ToInfo(GrainKey) : null);
+        state.RecordExists && state.State.ExpiresAt > clock.GetUtcNow() ? state.State.ToInfo(this.GetPrimaryKeyString()) : null);
 
     public async Task<bool> SetActiveOrganizationAsync(string? organizationId)
     {
@@ -65,7 +65,7 @@ public sealed class SessionGrain(IPersistentState<SessionState> state, IOptions<
         }
 
         state.State = state.State with { ActiveOrganizationId = organizationId };
-        await state.WriteAsync();
+        await state.WriteStateAsync();
         return true;
     }
 
@@ -76,7 +76,7 @@ public sealed class SessionGrain(IPersistentState<SessionState> state, IOptions<
             return false;
         }
 
-        await state.ClearAsync();
+        await state.ClearStateAsync();
         return true;
     }
 }

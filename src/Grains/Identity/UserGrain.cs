@@ -1,10 +1,10 @@
 using Tollgate.Grains.Access;
 using Tollgate.Grains.Audit;
-using Tollgate.Runtime;
+using Tollgate.Storage;
 
 namespace Tollgate.Grains.Identity;
 
-public sealed class UserGrain(IPersistentState<UserState> state, AuditLog audit, TimeProvider clock) : Grain, IUserGrain
+public sealed class UserGrain([PersistentState("user")] IPersistentState<UserState> state, AuditLog audit, TimeProvider clock) : Grain, IUserGrain
 {
     /// <summary>Past this many listed sessions, expired ones are dropped from the list when a new one opens.</summary>
     private const int PruneAt = 16;
@@ -19,15 +19,15 @@ public sealed class UserGrain(IPersistentState<UserState> state, AuditLog audit,
         var now = clock.GetUtcNow();
         state.State = new UserState(registration.Name, registration.Email, false, string.Join(',', registration.Roles), false, null, null,
             registration.PasswordHash, [], now, now);
-        await state.WriteAsync();
-        await audit.WriteAsync(GrainKey, null, InteractionKinds.UserCreated, new { email = registration.Email, role = state.State.Role, by = registration.Actor });
+        await state.WriteStateAsync();
+        await audit.WriteAsync(this.GetPrimaryKeyString(), null, InteractionKinds.UserCreated, new { email = registration.Email, role = state.State.Role, by = registration.Actor });
         return true;
     }
 
-    public Task<UserInfo?> GetAsync() => Task.FromResult(state.RecordExists ? state.State.ToInfo(GrainKey, clock.GetUtcNow()) : null);
+    public Task<UserInfo?> GetAsync() => Task.FromResult(state.RecordExists ? state.State.ToInfo(this.GetPrimaryKeyString(), clock.GetUtcNow()) : null);
 
     public Task<UserCredential?> GetCredentialAsync() => Task.FromResult(
-        state.RecordExists ? new UserCredential(state.State.ToInfo(GrainKey, clock.GetUtcNow()), state.State.PasswordHash) : null);
+        state.RecordExists ? new UserCredential(state.State.ToInfo(this.GetPrimaryKeyString(), clock.GetUtcNow()), state.State.PasswordHash) : null);
 
     public async Task<IdentityResult<IssuedSession>> StartSessionAsync(SessionRequest request)
     {
@@ -36,7 +36,7 @@ public sealed class UserGrain(IPersistentState<UserState> state, AuditLog audit,
             return IdentityResult<IssuedSession>.Fail(IdentityError.NotFound);
         }
 
-        var user = state.State.ToInfo(GrainKey, clock.GetUtcNow());
+        var user = state.State.ToInfo(this.GetPrimaryKeyString(), clock.GetUtcNow());
         if (user.Banned)
         {
             return IdentityResult<IssuedSession>.Fail(IdentityError.Banned, user);
@@ -47,10 +47,10 @@ public sealed class UserGrain(IPersistentState<UserState> state, AuditLog audit,
         var sessionId = SessionTokens.SessionIdOf(hash);
         // The session row is written before the user lists it: a crash in between leaves a session its user does
         // not list (it still expires), never a listed id without a session.
-        var session = await GrainFactory.GetGrain<ISessionGrain>(sessionId).CreateAsync(GrainKey, hash, request);
+        var session = await GrainFactory.GetGrain<ISessionGrain>(sessionId).CreateAsync(this.GetPrimaryKeyString(), hash, request);
         var listed = state.State.SessionIds.Length >= PruneAt ? await LiveSessionIdsAsync() : [.. state.State.SessionIds];
         state.State = state.State with { SessionIds = [.. listed, sessionId] };
-        await state.WriteAsync();
+        await state.WriteStateAsync();
         return IdentityResult<IssuedSession>.Ok(new IssuedSession(token, session, user));
     }
 
@@ -68,9 +68,9 @@ public sealed class UserGrain(IPersistentState<UserState> state, AuditLog audit,
 
         var previous = state.State.Role;
         state.State = state.State with { Role = string.Join(',', roles.Distinct()), UpdatedAt = clock.GetUtcNow() };
-        await state.WriteAsync();
-        await audit.WriteAsync(GrainKey, null, InteractionKinds.RoleChanged, new { from = previous, to = state.State.Role, by = actor });
-        return IdentityResult<UserInfo>.Ok(state.State.ToInfo(GrainKey, clock.GetUtcNow()));
+        await state.WriteStateAsync();
+        await audit.WriteAsync(this.GetPrimaryKeyString(), null, InteractionKinds.RoleChanged, new { from = previous, to = state.State.Role, by = actor });
+        return IdentityResult<UserInfo>.Ok(state.State.ToInfo(this.GetPrimaryKeyString(), clock.GetUtcNow()));
     }
 
     public async Task<IdentityResult<UserInfo>> BanAsync(string? reason, long? expiresInSeconds, Actor actor)
@@ -84,9 +84,9 @@ public sealed class UserGrain(IPersistentState<UserState> state, AuditLog audit,
         var expires = expiresInSeconds is { } seconds ? now.AddSeconds(seconds) : (DateTimeOffset?)null;
         var revoked = await RevokeAllAsync(except: null);
         state.State = state.State with { Banned = true, BanReason = reason, BanExpires = expires, SessionIds = [], UpdatedAt = now };
-        await state.WriteAsync();
-        await audit.WriteAsync(GrainKey, null, InteractionKinds.UserBanned, new { reason, expires, sessionsRevoked = revoked, by = actor });
-        return IdentityResult<UserInfo>.Ok(state.State.ToInfo(GrainKey, now));
+        await state.WriteStateAsync();
+        await audit.WriteAsync(this.GetPrimaryKeyString(), null, InteractionKinds.UserBanned, new { reason, expires, sessionsRevoked = revoked, by = actor });
+        return IdentityResult<UserInfo>.Ok(state.State.ToInfo(this.GetPrimaryKeyString(), now));
     }
 
     public async Task<IdentityResult<UserInfo>> UnbanAsync(Actor actor)
@@ -98,9 +98,9 @@ public sealed class UserGrain(IPersistentState<UserState> state, AuditLog audit,
 
         var now = clock.GetUtcNow();
         state.State = state.State with { Banned = false, BanReason = null, BanExpires = null, UpdatedAt = now };
-        await state.WriteAsync();
-        await audit.WriteAsync(GrainKey, null, InteractionKinds.UserUnbanned, new { by = actor });
-        return IdentityResult<UserInfo>.Ok(state.State.ToInfo(GrainKey, now));
+        await state.WriteStateAsync();
+        await audit.WriteAsync(this.GetPrimaryKeyString(), null, InteractionKinds.UserUnbanned, new { by = actor });
+        return IdentityResult<UserInfo>.Ok(state.State.ToInfo(this.GetPrimaryKeyString(), now));
     }
 
     public async Task<SessionInfo[]> ListSessionsAsync()
@@ -126,8 +126,8 @@ public sealed class UserGrain(IPersistentState<UserState> state, AuditLog audit,
 
         var revoked = await GrainFactory.GetGrain<ISessionGrain>(sessionId).RevokeAsync();
         state.State = state.State with { SessionIds = [.. state.State.SessionIds.Where(id => id != sessionId)] };
-        await state.WriteAsync();
-        await audit.WriteAsync(GrainKey, null, InteractionKinds.SessionsRevoked, new { sessionIds = new[] { sessionId }, by = actor });
+        await state.WriteStateAsync();
+        await audit.WriteAsync(this.GetPrimaryKeyString(), null, InteractionKinds.SessionsRevoked, new { sessionIds = new[] { sessionId }, by = actor });
         return revoked;
     }
 
@@ -140,8 +140,8 @@ public sealed class UserGrain(IPersistentState<UserState> state, AuditLog audit,
 
         var revoked = await RevokeAllAsync(exceptSessionId);
         state.State = state.State with { SessionIds = [.. state.State.SessionIds.Where(id => id == exceptSessionId)] };
-        await state.WriteAsync();
-        await audit.WriteAsync(GrainKey, null, InteractionKinds.SessionsRevoked, new { count = revoked, except = exceptSessionId, by = actor });
+        await state.WriteStateAsync();
+        await audit.WriteAsync(this.GetPrimaryKeyString(), null, InteractionKinds.SessionsRevoked, new { count = revoked, except = exceptSessionId, by = actor });
         return revoked;
     }
 

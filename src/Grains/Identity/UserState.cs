@@ -1,4 +1,4 @@
-using Tollgate.Runtime;
+using Tollgate.Storage;
 
 namespace Tollgate.Grains.Identity;
 

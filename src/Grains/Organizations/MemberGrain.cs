@@ -1,23 +1,23 @@
-using Tollgate.Runtime;
+using Tollgate.Storage;
 
 namespace Tollgate.Grains.Organizations;
 
-public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvider clock) : Grain, IMemberGrain
+public sealed class MemberGrain([PersistentState("member")] IPersistentState<MemberState> state, TimeProvider clock) : Grain, IMemberGrain
 {
-    private string OrganizationId => GrainKey[..GrainKey.IndexOf('/')];
+    private string OrganizationId => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().IndexOf('/')];
 
-    private string UserId => GrainKey[(GrainKey.IndexOf('/') + 1)..];
+    private string UserId => this.GetPrimaryKeyString()[(this.GetPrimaryKeyString().IndexOf('/') + 1)..];
 
     public Task<MemberInfo?> GetAsync() => Task.FromResult(state.RecordExists ? Info() : null);
 
     public async Task<MemberInfo> SetAsync(string role)
     {
         state.State = new MemberState(role, state.RecordExists ? state.State.CreatedAt : clock.GetUtcNow());
-        await state.WriteAsync();
+        await state.WriteStateAsync();
         return Info();
     }
 
-    public Task RemoveAsync() => state.RecordExists ? state.ClearAsync() : Task.CompletedTask;
+    public Task RemoveAsync() => state.RecordExists ? state.ClearStateAsync() : Task.CompletedTask;
 
     private MemberInfo Info() => new(OrganizationId, UserId, state.State.Role, state.State.CreatedAt);
 }

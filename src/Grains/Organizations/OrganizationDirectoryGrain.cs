@@ -1,5 +1,5 @@
-using Tollgate.Runtime;
-using Tollgate.Runtime.Postgres;
+using Tollgate.Storage;
+using Tollgate.Postgres;
 
 namespace Tollgate.Grains.Organizations;
 

@@ -1,8 +1,8 @@
 using Tollgate.Grains.Access;
 using Tollgate.Grains.Audit;
 using Tollgate.Grains.Identity;
-using Tollgate.Runtime;
-using Tollgate.Runtime.Postgres;
+using Tollgate.Storage;
+using Tollgate.Postgres;
 
 namespace Tollgate.Grains.Organizations;
 
@@ -10,7 +10,7 @@ namespace Tollgate.Grains.Organizations;
 /// Membership changes go through here, one at a time; the member grains hold each role. The member list is read
 /// from <c>members</c> at activation and kept current by the changes this grain makes, since no other does.
 /// </summary>
-public sealed class OrganizationGrain(IPersistentState<OrganizationState> state, PostgresDatabase database, AuditLog audit, TimeProvider clock)
+public sealed class OrganizationGrain([PersistentState("organization")] IPersistentState<OrganizationState> state, PostgresDatabase database, AuditLog audit, TimeProvider clock)
     : Grain, IOrganizationGrain
 {
     private readonly Dictionary<string, string[]> _members = new(StringComparer.Ordinal);
@@ -18,7 +18,7 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand("SELECT user_id, role FROM members WHERE organization_id = $1");
-        command.Parameters.Add(new() { Value = GrainKey });
+        command.Parameters.Add(new() { Value = this.GetPrimaryKeyString() });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -34,9 +34,9 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
         }
 
         state.State = new OrganizationState(name, slug, creatorUserId, clock.GetUtcNow());
-        await state.WriteAsync();
+        await state.WriteStateAsync();
         await SetMemberAsync(creatorUserId, [OrganizationAccess.Owner]);
-        await audit.WriteAsync(creatorUserId, null, InteractionKinds.OrganizationCreated, new { organizationId = GrainKey, name, slug });
+        await audit.WriteAsync(creatorUserId, null, InteractionKinds.OrganizationCreated, new { organizationId = this.GetPrimaryKeyString(), name, slug });
         return true;
     }
 
@@ -65,7 +65,7 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
         }
 
         var member = await SetMemberAsync(userId, roles);
-        await audit.WriteAsync(userId, null, InteractionKinds.MemberAdded, new { organizationId = GrainKey, role = member.Role, by = actor.UserId });
+        await audit.WriteAsync(userId, null, InteractionKinds.MemberAdded, new { organizationId = this.GetPrimaryKeyString(), role = member.Role, by = actor.UserId });
         return OrganizationResult<MemberInfo>.Ok(member);
     }
 
@@ -93,7 +93,7 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
         }
 
         var member = await SetMemberAsync(userId, roles);
-        await audit.WriteAsync(userId, null, InteractionKinds.MemberRoleChanged, new { organizationId = GrainKey, from = string.Join(',', current), to = member.Role, by = actor.UserId });
+        await audit.WriteAsync(userId, null, InteractionKinds.MemberRoleChanged, new { organizationId = this.GetPrimaryKeyString(), from = string.Join(',', current), to = member.Role, by = actor.UserId });
         return OrganizationResult<MemberInfo>.Ok(member);
     }
 
@@ -115,12 +115,12 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
             return OrganizationResult<MemberInfo>.Fail(OrganizationError.LastOwner);
         }
 
-        var member = GrainFactory.GetGrain<IMemberGrain>($"{GrainKey}/{userId}");
+        var member = GrainFactory.GetGrain<IMemberGrain>($"{this.GetPrimaryKeyString()}/{userId}");
         var removed = await member.GetAsync();
         await member.RemoveAsync();
         _members.Remove(userId);
-        await audit.WriteAsync(userId, null, InteractionKinds.MemberRemoved, new { organizationId = GrainKey, role = string.Join(',', current), by = actor.UserId });
-        return OrganizationResult<MemberInfo>.Ok(removed ?? new MemberInfo(GrainKey, userId, string.Join(',', current), clock.GetUtcNow()));
+        await audit.WriteAsync(userId, null, InteractionKinds.MemberRemoved, new { organizationId = this.GetPrimaryKeyString(), role = string.Join(',', current), by = actor.UserId });
+        return OrganizationResult<MemberInfo>.Ok(removed ?? new MemberInfo(this.GetPrimaryKeyString(), userId, string.Join(',', current), clock.GetUtcNow()));
     }
 
     /// <summary>Null when <paramref name="actor"/> may do it; changing who owns the organization takes an owner.</summary>
@@ -149,12 +149,12 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
 
     private async Task<MemberInfo> SetMemberAsync(string userId, string[] roles)
     {
-        var member = await GrainFactory.GetGrain<IMemberGrain>($"{GrainKey}/{userId}").SetAsync(string.Join(',', roles.Distinct()));
+        var member = await GrainFactory.GetGrain<IMemberGrain>($"{this.GetPrimaryKeyString()}/{userId}").SetAsync(string.Join(',', roles.Distinct()));
         _members[userId] = member.Roles;
         return member;
     }
 
     private int OwnerCount() => _members.Values.Count(r => r.Contains(OrganizationAccess.Owner));
 
-    private OrganizationInfo Info() => new(GrainKey, state.State.Name, state.State.Slug, state.State.CreatedAt);
+    private OrganizationInfo Info() => new(this.GetPrimaryKeyString(), state.State.Name, state.State.Slug, state.State.CreatedAt);
 }

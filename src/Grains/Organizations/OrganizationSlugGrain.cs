@@ -1,8 +1,8 @@
-using Tollgate.Runtime;
+using Tollgate.Storage;
 
 namespace Tollgate.Grains.Organizations;
 
-public sealed class OrganizationSlugGrain(IPersistentState<SlugState> state) : Grain, IOrganizationSlugGrain
+public sealed class OrganizationSlugGrain([PersistentState("slug")] IPersistentState<SlugState> state) : Grain, IOrganizationSlugGrain
 {
     public async Task<OrganizationResult<OrganizationInfo>> CreateOrganizationAsync(string name, string creatorUserId)
     {
@@ -15,9 +15,9 @@ public sealed class OrganizationSlugGrain(IPersistentState<SlugState> state) : G
         // between these two writes is taken over by the next creation.
         var id = Guid.CreateVersion7().ToString("N");
         state.State = new SlugState(id);
-        await state.WriteAsync();
+        await state.WriteStateAsync();
         var organization = GrainFactory.GetGrain<IOrganizationGrain>(id);
-        await organization.CreateAsync(name, GrainKey, creatorUserId);
+        await organization.CreateAsync(name, this.GetPrimaryKeyString(), creatorUserId);
         return OrganizationResult<OrganizationInfo>.Ok((await organization.GetAsync())!);
     }
 }

@@ -35,17 +35,20 @@ public sealed class ClusterObjectsTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public async Task OnlyTollgatePodsMayReachTheSilosGrainPort(string overlay)
+    public async Task OnlyTollgatePodsMayReachTheSilosGrainAndGatewayPorts(string overlay)
     {
         var rendered = await RenderedOverlay.GetAsync(overlay);
         var silo = rendered.Deployment("tollgate-silo");
-        var grainPort = Workload.EnvNumber(silo.Container("silo"), "Silo__Port");
         var policy = rendered.OfKind("NetworkPolicy").Single(p => Selects(p["spec"]!["podSelector"]!, silo.PodLabels))["spec"]!;
 
-        var rules = policy["ingress"]!.AsArray().Where(r => r!["ports"]!.AsArray().Any(p => (int?)p!["port"] == grainPort)).ToList();
-        var peers = Assert.Single(rules)!["from"]!.AsArray().Select(f => f!["podSelector"]!).ToList();
-        Assert.All(rendered.OfKind("Deployment").Select(d => new Workload(d)), client => Assert.Contains(peers, p => Selects(p, client.PodLabels)));
-        Assert.DoesNotContain(peers, p => Selects(p, new Dictionary<string, string> { ["app"] = "anything-else" }));
+        foreach (var setting in new[] { "Silo__Port", "Silo__GatewayPort" })
+        {
+            var port = Workload.EnvNumber(silo.Container("silo"), setting);
+            var rules = policy["ingress"]!.AsArray().Where(r => r!["ports"]!.AsArray().Any(p => (int?)p!["port"] == port)).ToList();
+            var peers = Assert.Single(rules)!["from"]!.AsArray().Select(f => f!["podSelector"]!).ToList();
+            Assert.All(rendered.OfKind("Deployment").Select(d => new Workload(d)), client => Assert.Contains(peers, p => Selects(p, client.PodLabels)));
+            Assert.DoesNotContain(peers, p => Selects(p, new Dictionary<string, string> { ["app"] = "anything-else" }));
+        }
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Tollgate.Runtime;
+using Orleans.Configuration;
+using Tollgate.Hosting;
 using Xunit;
 
 namespace Tollgate.ApiHost.Tests.Deployment;
@@ -19,6 +20,11 @@ public sealed class ProcessSettingsTests
         Assert.Equal("status.podIP", (string?)Workload.Env(silo, "Silo__Address")?["valueFrom"]?["fieldRef"]?["fieldPath"]);
         Assert.Equal(Workload.PortNumber(silo, "silo"), Workload.EnvNumber(silo, "Silo__Port"));
         Assert.Equal(Workload.PortNumber(silo, "health"), Workload.EnvNumber(silo, "Silo__HealthPort"));
+        Assert.Equal(Workload.PortNumber(silo, "gateway"), Workload.EnvNumber(silo, "Silo__GatewayPort"));
+        Assert.Equal(TollgateOrleans.DefaultGatewayPort, Workload.PortNumber(silo, "gateway"));
+        Assert.Equal(TollgateOrleans.DefaultSiloPort, Workload.PortNumber(silo, "silo"));
+        // The membership table names each silo after its pod.
+        Assert.Equal("metadata.name", (string?)Workload.Env(silo, "Silo__Name")?["valueFrom"]?["fieldRef"]?["fieldPath"]);
     }
 
     [Theory]
@@ -26,20 +32,20 @@ public sealed class ProcessSettingsTests
     public async Task PodsAreKilledOnlyAfterTheirProcessesShutdownBound(string overlay)
     {
         var rendered = await RenderedOverlay.GetAsync(overlay);
-        var defaults = new GrainRuntimeOptions();
+        var defaults = new ClusterSettings();
 
         // A silo leaves cleanly (ShuttingDown, deactivate everything, Dead) only if deactivating fits in the host's bound.
         var silo = rendered.Deployment("tollgate-silo");
         var siloBound = ShutdownBound(rendered, silo, "silo");
-        Assert.True(siloBound > Setting(rendered, silo, "silo", "Runtime__DeactivationTimeout", defaults.DeactivationTimeout),
-            $"The silo's shutdown bound ({siloBound}) must outlast Runtime:DeactivationTimeout.");
+        Assert.True(siloBound > new GrainCollectionOptions().DeactivationTimeout,
+            $"The silo's shutdown bound ({siloBound}) must outlast Orleans' deactivation timeout.");
         AssertGraceOutlasts(silo, "silo", siloBound);
 
         // An API host lets a grain call in flight finish, after the Service stopped sending it new requests.
         var host = rendered.Deployment("tollgate-apihost");
         var hostBound = ShutdownBound(rendered, host, "apihost");
-        Assert.True(hostBound > Setting(rendered, host, "apihost", "Runtime__ResponseTimeout", defaults.ResponseTimeout),
-            $"The API host's shutdown bound ({hostBound}) must outlast Runtime:ResponseTimeout.");
+        Assert.True(hostBound > Setting(rendered, host, "apihost", "Cluster__ResponseTimeout", defaults.ResponseTimeout),
+            $"The API host's shutdown bound ({hostBound}) must outlast Cluster:ResponseTimeout.");
         Assert.True(Workload.PreStopSeconds(host.Container("apihost")) > 0, "The API host pauses before stopping, while the Service drops it.");
         AssertGraceOutlasts(host, "apihost", hostBound);
     }

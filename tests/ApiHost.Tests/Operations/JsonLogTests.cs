@@ -53,7 +53,7 @@ public sealed class JsonLogTests(PostgresFixture postgres)
 
         await Eventually.TrueAsync(() => silo.Output.Contains("Request finished", StringComparison.Ordinal), TelemetryHosts.Deadline, "a probe is logged\n" + silo.Output);
         var lines = TelemetryHosts.JsonLines(silo.Output);
-        Assert.Contains(lines, line => line.GetProperty("Category").GetString() == "Tollgate.Runtime.Membership.MembershipService");
+        Assert.Contains(lines, line => line.GetProperty("Category").GetString() == "Tollgate.Hosting.MembershipLog");
         var probe = lines.First(line => line.GetProperty("Category").GetString() == RequestLogs && TelemetryHosts.Scope(line, "RequestPath") == "/readyz");
         Assert.Matches("^[0-9a-f]{32}$", TelemetryHosts.Scope(probe, "TraceId"));
         Assert.False(string.IsNullOrEmpty(TelemetryHosts.Scope(probe, "RequestId")));

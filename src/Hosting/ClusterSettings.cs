@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Tollgate.Hosting;
+
+/// <summary>
+/// The cluster (configuration section <c>Cluster</c>). The defaults make a crashed or frozen silo cost seconds,
+/// not minutes: it is declared dead after about <see cref="ProbeTimeout"/> × (<see cref="MissedProbesLimit"/> + 1),
+/// a call waits at most <see cref="ResponseTimeout"/>, and clients re-read the gateways every <see cref="RefreshPeriod"/>.
+/// </summary>
+public sealed class ClusterSettings
+{
+    public const string Section = "Cluster";
+
+    /// <summary>Silos and clients of one cluster share it (Orleans' <c>ClusterId</c>, the membership table's DeploymentId).</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9_.-]{1,64}$")]
+    public string ClusterId { get; set; } = "tollgate";
+
+    /// <summary>Orleans' <c>ServiceId</c>: stays the same across deployments of the service.</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9_.-]{1,64}$")]
+    public string ServiceId { get; set; } = "tollgate";
+
+    /// <summary>How long a probe of a peer may take before it counts as missed.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Missed probes in a row before a silo suspects its peer.</summary>
+    [Range(1, 100)]
+    public int MissedProbesLimit { get; set; } = 2;
+
+    /// <summary>How often silos re-read the membership table and clients the gateway list.</summary>
+    public TimeSpan RefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a grain call may wait for its answer.</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,3 +1,0 @@
-namespace Tollgate.Runtime.Tests.Grains;
-
-public sealed record UnregisteredState(int Value);
