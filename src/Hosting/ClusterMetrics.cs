@@ -25,19 +25,24 @@ internal sealed class ClusterMetrics
 
     public ClusterMetrics(IMeterFactory meters, IServiceProvider services)
     {
+        // Built when /metrics is mapped, before the host (and so the database and Orleans) starts: everything is
+        // looked up at the first scrape, not here.
         var meter = meters.Create(RuntimeTelemetry.Name);
-        var membership = services.GetService<IClusterMembershipService>();
-        if (membership is not null)
+        var silo = services.GetService<SiloMarker>() is not null;
+        if (silo)
         {
             meter.CreateObservableGauge("tollgate.grain.activations", Activations, "{activation}", "Activations this silo holds, by grain interface.");
         }
 
-        Func<IReadOnlyList<SiloStatus>> members = membership is not null
-            ? () => [.. membership.CurrentSnapshot.Members.Values.Select(m => m.Status)]
+        Func<IReadOnlyList<SiloStatus>> members = silo
+            ? () => [.. services.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Members.Values.Select(m => m.Status)]
             : () => ReadTable(services);
         meter.CreateObservableGauge("tollgate.cluster.members", () => Members(members()), "{silo}",
             "Silos of the cluster by membership status, as this process sees the membership.");
     }
+
+    /// <summary>Registered by silos only: this process hosts grains.</summary>
+    internal sealed class SiloMarker;
 
     private static IEnumerable<Measurement<long>> Activations() =>
         ActivationCounter.Counts.Select(pair => new Measurement<long>(pair.Value, new KeyValuePair<string, object?>("type", pair.Key)));

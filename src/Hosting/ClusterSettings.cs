@@ -33,4 +33,24 @@ public sealed class ClusterSettings
 
     /// <summary>How long a grain call may wait for its answer.</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Where silos record which silo holds each grain's activation (README, "One activation").</summary>
+    public GrainDirectoryKind Directory { get; set; } = GrainDirectoryKind.Default;
+
+    /// <summary>
+    /// With <see cref="GrainDirectoryKind.Distributed"/>: how long a directory range that changed owner because its
+    /// owner crashed stays closed to new registrations (Orleans' <c>RangeLeaseDuration</c>, less its failure-detection
+    /// window), so that a silo that is not yet known to be dead cannot still be serving an activation of it.
+    /// </summary>
+    public TimeSpan DirectoryLease { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>Orleans' grain directories (<see cref="ClusterSettings.Directory"/>).</summary>
+public enum GrainDirectoryKind
+{
+    /// <summary>Orleans' default: a distributed hash table, eventually consistent while membership changes.</summary>
+    Default,
+
+    /// <summary>Orleans' strongly consistent directory (<c>AddDistributedGrainDirectory</c>, experimental in 10.4.2).</summary>
+    Distributed,
 }

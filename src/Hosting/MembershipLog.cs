@@ -9,10 +9,12 @@ namespace Tollgate.Hosting;
 /// was declared dead), so operators read the cluster's history in the logs while Orleans' own categories stay at
 /// Warning.
 /// </summary>
-internal sealed partial class MembershipLog(IClusterMembershipService membership, ILogger<MembershipLog> logger) : BackgroundService
+internal sealed partial class MembershipLog(IServiceProvider services, ILogger<MembershipLog> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Resolved now, once the silo (started before this service) has its database: not when hosted services are built.
+        var membership = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IClusterMembershipService>(services);
         var known = new Dictionary<SiloAddress, SiloStatus>();
         try
         {

@@ -191,33 +191,38 @@ public sealed class AdminApiTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task TheCliMakesTheFirstAdminAndRefusesUnknownEmailsAndRoles()
+    public async Task TheCliMakesTheFirstAdminJoiningARunningHostsClusterAndRefusesUnknownEmailsAndRoles()
     {
         var email = AuthTestClient.NewEmail("cli");
-        await using (var running = new TollgateApiFactory(postgres.ConnectionString))
+        var cluster = "cli" + Guid.NewGuid().ToString("N")[..12];
+        await using (var running = new TollgateApiFactory(postgres.ConnectionString, new Dictionary<string, string?> { ["Cluster:ClusterId"] = cluster }))
         {
-            await new AuthTestClient(running.CreateBareClient()).SignUpAsync(email);
+            var client = new AuthTestClient(running.CreateBareClient());
+            var user = await client.SignUpAsync(email);
 
-            // Beside a running embedded host the CLI's own silo would serve a second copy of the user: refused.
-            Assert.Equal(1, await RunCliAsync("admin", "set-role", "--email", email, "--role", "platform_admin"));
+            // Beside a running embedded host the CLI's own silo joins its cluster: one activation of the user, so the
+            // running host answers with the new role on its very next request.
+            Assert.Equal(0, await RunCliAsync(cluster, "admin", "set-role", "--email", email, "--role", "platform_admin"));
+            Assert.Equal("platform_admin", (await client.SessionAsync(user.Token))!.Value.GetProperty("user").GetProperty("role").GetString());
         }
 
-        Assert.Equal(0, await RunCliAsync("admin", "set-role", "--email", email.ToUpperInvariant(), "--role", "platform_admin"));
-        Assert.Equal(2, await RunCliAsync("admin", "set-role", "--email", AuthTestClient.NewEmail("nobody"), "--role", "platform_admin"));
-        Assert.Equal(2, await RunCliAsync("admin", "set-role", "--email", email, "--role", "emperor"));
+        Assert.Equal(0, await RunCliAsync(cluster, "admin", "set-role", "--email", email.ToUpperInvariant(), "--role", "org_member,platform_admin"));
+        Assert.Equal(2, await RunCliAsync(cluster, "admin", "set-role", "--email", AuthTestClient.NewEmail("nobody"), "--role", "platform_admin"));
+        Assert.Equal(2, await RunCliAsync(cluster, "admin", "set-role", "--email", email, "--role", "emperor"));
 
         await using var after = new TollgateApiFactory(postgres.ConnectionString);
         var signedIn = await new AuthTestClient(after.CreateBareClient()).SignInAsync(email);
-        Assert.Equal("platform_admin", signedIn.Body.GetProperty("user").GetProperty("role").GetString());
-        Assert.Equal(1L, await postgres.ScalarAsync<long>(
+        Assert.Equal("org_member,platform_admin", signedIn.Body.GetProperty("user").GetProperty("role").GetString());
+        Assert.Equal(2L, await postgres.ScalarAsync<long>(
             "SELECT count(*) FROM interactions WHERE user_id = $1 AND kind = 'role_changed' AND data->'by'->>'via' = 'cli'", signedIn.UserId));
     }
 
-    private async Task<int> RunCliAsync(params string[] arguments)
+    private async Task<int> RunCliAsync(string cluster, params string[] arguments)
     {
         await using var cli = HostProcess.Start("ApiHost", "Tollgate.ApiHost", arguments, new Dictionary<string, string>
         {
             ["ConnectionStrings__Tollgate"] = postgres.ConnectionString,
+            ["Cluster__ClusterId"] = cluster,
         });
         return await cli.WaitForExitAsync(TimeSpan.FromSeconds(60));
     }

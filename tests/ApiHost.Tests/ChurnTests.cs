@@ -21,6 +21,11 @@ public sealed class ChurnTests(PostgresFixture postgres, ITestOutputHelper outpu
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
+    /// <summary>The directory under test: the configured default, or <c>TOLLGATE_CHURN_DIRECTORY</c> (Default, Distributed) to measure another.</summary>
+    private static readonly string? Directory = Environment.GetEnvironmentVariable("TOLLGATE_CHURN_DIRECTORY");
+
+    private readonly TimeSpan[] _slowest = [TimeSpan.Zero];
+
     [Fact]
     public async Task RoleChangesRevocationsAndConsumesStayExactWhileSilosGoOneToThreeToOne()
     {
@@ -42,7 +47,7 @@ public sealed class ChurnTests(PostgresFixture postgres, ITestOutputHelper outpu
 
             var admin = await a.SignUpAsync(adminEmail);
             var users = new List<(string Email, AuthTestClient.SignedIn User)>();
-            for (var i = 0; i < 8; i++)
+            for (var i = 0; i < 24; i++)
             {
                 var email = AuthTestClient.NewEmail("churn-user");
                 users.Add((email, await a.SignUpAsync(email)));
@@ -140,7 +145,8 @@ public sealed class ChurnTests(PostgresFixture postgres, ITestOutputHelper outpu
             await identity;
             await Task.WhenAll(consumers);
 
-            output.WriteLine($"{checks} change-then-read checks, {answered.Count} consumes acknowledged, {refused} answers refused (503/504/connection) and asked again");
+            output.WriteLine($"directory {Directory ?? "as configured"}: {checks} change-then-read checks, {stale.Count} stale, {answered.Count} consumes acknowledged, " +
+                             $"{refused} answers refused (503/504/connection) and asked again; slowest definite answer {_slowest[0].TotalSeconds:0.00} s");
             Assert.True(stale.IsEmpty, $"{stale.Count} stale answers of {checks}:\n{string.Join('\n', stale.Take(20))}");
             Assert.True(checks > 20 && answered.Count > 100, $"too little traffic: {checks} checks, {answered.Count} consumes");
             foreach (var (_, user) in users)
@@ -169,9 +175,10 @@ public sealed class ChurnTests(PostgresFixture postgres, ITestOutputHelper outpu
     };
 
     /// <summary>Sends until the answer is not a refusal (5xx, or no connection): those are retried, and counted.</summary>
-    private static async Task<HttpResponseMessage> Definite(Func<Task<HttpResponseMessage>> send, Action refusedOnce)
+    private async Task<HttpResponseMessage> Definite(Func<Task<HttpResponseMessage>> send, Action refusedOnce)
     {
         var deadline = DateTime.UtcNow + Deadline;
+        var started = Stopwatch.GetTimestamp();
         while (true)
         {
             try
@@ -179,6 +186,12 @@ public sealed class ChurnTests(PostgresFixture postgres, ITestOutputHelper outpu
                 var response = await send();
                 if ((int)response.StatusCode < 500 || DateTime.UtcNow > deadline)
                 {
+                    var elapsed = Stopwatch.GetElapsedTime(started);
+                    lock (_slowest)
+                    {
+                        _slowest[0] = elapsed > _slowest[0] ? elapsed : _slowest[0];
+                    }
+
                     return response;
                 }
 
@@ -196,7 +209,7 @@ public sealed class ChurnTests(PostgresFixture postgres, ITestOutputHelper outpu
     private HostProcess StartSilo(string clusterId, string adminEmail, out int healthPort)
     {
         healthPort = HostProcess.FreePort();
-        return HostProcess.Start("Silo", "Tollgate.Silo", [], new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings__Tollgate"] = postgres.ConnectionString,
             ["Cluster__ClusterId"] = clusterId,
@@ -208,7 +221,13 @@ public sealed class ChurnTests(PostgresFixture postgres, ITestOutputHelper outpu
             ["Cluster__ProbeTimeout"] = "00:00:00.500",
             ["Cluster__RefreshPeriod"] = "00:00:00.500",
             ["Logging__LogLevel__Default"] = "Warning",
-        });
+        };
+        if (Directory is { Length: > 0 } directory)
+        {
+            settings["Cluster__Directory"] = directory;
+        }
+
+        return HostProcess.Start("Silo", "Tollgate.Silo", [], settings);
     }
 
     private static async Task WaitReadyAsync(string url, List<HostProcess> processes)

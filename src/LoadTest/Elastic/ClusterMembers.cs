@@ -3,18 +3,19 @@ using Tollgate.LoadTest.Http;
 
 namespace Tollgate.LoadTest.Elastic;
 
-/// <summary>The cluster's membership table, read as an operator would: which cluster, how many silos are Active.</summary>
+/// <summary>Orleans' membership table, read as an operator would: which cluster, how many silos are Active.</summary>
 public sealed class ClusterMembers(NpgsqlDataSource database, string clusterId)
 {
-    private const int Active = 2;
+    /// <summary>Orleans' <c>SiloStatus.Active</c>.</summary>
+    private const int Active = 3;
 
     public string ClusterId { get; } = clusterId;
 
     /// <summary><paramref name="given"/>, or the one cluster with active silos in the database.</summary>
     public static async Task<ClusterMembers> FindAsync(NpgsqlDataSource database, string? given, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand("SELECT cluster_id FROM cluster_members WHERE status = $1 GROUP BY cluster_id ORDER BY cluster_id");
-        command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = Active });
+        await using var command = database.CreateCommand("SELECT deploymentid FROM orleansmembershiptable WHERE status = $1 GROUP BY deploymentid ORDER BY deploymentid");
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Active });
         var clusters = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -35,9 +36,9 @@ public sealed class ClusterMembers(NpgsqlDataSource database, string clusterId)
 
     public async Task<int> ActiveAsync(CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand("SELECT count(*) FROM cluster_members WHERE cluster_id = $1 AND status = $2");
+        await using var command = database.CreateCommand("SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = $1 AND status = $2");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ClusterId });
-        command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = Active });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Active });
         return (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }

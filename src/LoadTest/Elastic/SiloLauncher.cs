@@ -27,6 +27,7 @@ public sealed class SiloLauncher(LoadTestOptions options, string dll, string clu
             ["Cluster__ClusterId"] = clusterId,
             ["Silo__Address"] = "127.0.0.1",
             ["Silo__Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Silo__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["Silo__HealthPort"] = healthPort.ToString(CultureInfo.InvariantCulture),
             ["DOTNET_ENVIRONMENT"] = "Production",
         };

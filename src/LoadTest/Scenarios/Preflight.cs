@@ -38,7 +38,7 @@ public static class Preflight
         try
         {
             await using var command = database.CreateCommand(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('quota_idempotency', 'user_agent_subscriptions', 'stripe_events', 'cluster_members')");
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('quota_idempotency', 'user_agent_subscriptions', 'stripe_events', 'orleansmembershiptable')");
             tables = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         }
         catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException or ArgumentException)

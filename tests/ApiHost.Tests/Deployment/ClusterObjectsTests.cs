@@ -9,7 +9,7 @@ public sealed class ClusterObjectsTests
 {
     public static readonly TheoryData<string> Overlays = ProcessSettingsTests.Overlays;
 
-    private static readonly Dictionary<string, string> Fields = new() { ["status.podIP"] = "10.0.0.7" }; // the downward API's stand-in
+    private static readonly Dictionary<string, string> Fields = new() { ["status.podIP"] = "10.0.0.7", ["metadata.name"] = "tollgate-silo-7d9f-x2k4q" }; // the downward API's stand-in
 
     [Theory]
     [MemberData(nameof(Overlays))]

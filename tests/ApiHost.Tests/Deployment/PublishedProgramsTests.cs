@@ -30,6 +30,7 @@ public sealed class PublishedProgramsTests(PostgresFixture postgres) : IDisposab
         var healthPort = HostProcess.FreePort();
         var siloEnvironment = PodEnvironmentHere(dev, "tollgate-silo", "silo", cluster, home);
         siloEnvironment["Silo__Port"] = HostProcess.FreePort().ToString(CultureInfo.InvariantCulture);
+        siloEnvironment["Silo__GatewayPort"] = HostProcess.FreePort().ToString(CultureInfo.InvariantCulture);
         siloEnvironment["Silo__HealthPort"] = healthPort.ToString(CultureInfo.InvariantCulture);
         var hostUrl = $"http://127.0.0.1:{HostProcess.FreePort()}";
         var hostEnvironment = PodEnvironmentHere(dev, "tollgate-apihost", "apihost", cluster, home);
@@ -77,7 +78,7 @@ public sealed class PublishedProgramsTests(PostgresFixture postgres) : IDisposab
 
     private Dictionary<string, string> PodEnvironmentHere(RenderedOverlay overlay, string deployment, string container, string cluster, string home)
     {
-        var fields = new Dictionary<string, string> { ["status.podIP"] = "127.0.0.1" };
+        var fields = new Dictionary<string, string> { ["status.podIP"] = "127.0.0.1", ["metadata.name"] = "tollgate-silo-test" };
         return new Dictionary<string, string>(PodEnvironment.Resolve(overlay, overlay.Deployment(deployment).Container(container), fields))
         {
             ["ConnectionStrings__Tollgate"] = postgres.ConnectionString,
