@@ -13,15 +13,19 @@ using Tollgate.Http.Benchmarks.Load;
 namespace Tollgate.Http.Benchmarks;
 
 /// <summary>
-/// <c>--scenario consume</c> (issue 6): POST /api/quota/consume through the real ApiHost on many random subscriptions
-/// and on one hot subscription, next to (a) a bare Kestrel POST endpoint and (b) one durable PostgreSQL UPDATE per
-/// request, in one run on one PostgreSQL; then checks that what was stored equals what was answered 200.
+/// <c>--scenario consume</c> (issues 6 and 13): POST /api/quota/consume through the real ApiHost (embedded silo) on many
+/// random subscriptions and on one hot subscription, next to (a) a bare Kestrel POST endpoint, (b) one durable
+/// PostgreSQL UPDATE per request and (e) the durable floor: the same group-committed UPDATE with no authentication and
+/// no grains; and (f) the same consume through a cluster (a silo process and a cluster-mode API host process), in one
+/// run on one PostgreSQL; then checks that what was stored equals what was answered 200.
 /// </summary>
 public static class ConsumeBenchmark
 {
     private const double TargetRandomVsBare = 0.5;
-    private const double TargetRandomVsPostgres = 2.0;
-    private const double TargetHotVsPostgresHot = 4.0;
+    private const double TargetRandomVsPostgres = 3.0;
+    private const double TargetHotVsPostgresHot = 15.0;
+    private const double TargetRandomVsFloor = 0.7;
+    private const double TargetClusterVsEmbedded = 0.5;
     private const long PeriodQuota = 1_000_000_000_000;
     private const string WebhookSecret = "whsec_tollgate_http_bench";
 
@@ -82,7 +86,9 @@ public static class ConsumeBenchmark
         // 2. One active subscription per synthetic user, each by a signed customer.subscription.created webhook.
         var userIds = Enumerable.Range(0, options.Subscriptions).Select(i => $"bench-{runId}-u{i:00000}").ToArray();
         var hotUserId = $"bench-{runId}-hot";
-        string[] allUserIds = [.. userIds, hotUserId];
+        // The cluster phase's own subscriptions: its silo activates them, while the embedded host's stay with it.
+        var clusterUserIds = Enumerable.Range(0, options.Subscriptions).Select(i => $"bench-{runId}-cl-{i:00000}").ToArray();
+        string[] allUserIds = [.. userIds, hotUserId, .. clusterUserIds];
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         log.Progress($"activating {allUserIds.Length} subscriptions by signed Stripe webhooks ...");
         var webhookClock = Stopwatch.StartNew();
@@ -106,6 +112,11 @@ public static class ConsumeBenchmark
         var db = baseline.DataSource;
         await ScalarAsync<object>(db, "CREATE EXTENSION IF NOT EXISTS pg_walinspect");
         var randomBodies = userIds.Select(u => JsonSerializer.SerializeToUtf8Bytes(new { agentId, userId = u, units = 1 })).ToArray();
+        var clusterBodies = clusterUserIds.Select(u => JsonSerializer.SerializeToUtf8Bytes(new { agentId, userId = u, units = 1 })).ToArray();
+        await using var cluster = await ClusterProcesses.StartAsync(postgres.ConnectionString, new Dictionary<string, string>
+        {
+            ["Stripe__WebhookSecrets__0"] = WebhookSecret,
+        }, log.Progress);
         byte[][] hotBody = [JsonSerializer.SerializeToUtf8Bytes(new { agentId, userId = hotUserId, units = 1 })];
         KeyValuePair<string, string>[] keyHeader = [new("x-api-key", apiKey)];
 
@@ -121,8 +132,10 @@ public static class ConsumeBenchmark
             (new("(a) bare Kestrel POST (1)", new Uri(baselineBase, "/bare/consume"), JsonBodies: randomBodies), Store.None),
             (new("(b) PG UPDATE per request, random", new Uri(baselineBase, "/pg/consume"), JsonBodies: randomBodies), Store.BaselineRandom),
             (new("(b) PG UPDATE per request, hot", new Uri(baselineBase, "/pg/consume"), JsonBodies: hotBody), Store.BaselineHot),
+            (new("(e) durable floor: group-committed UPDATE, random", new Uri(baselineBase, "/floor/consume"), JsonBodies: randomBodies), Store.BaselineRandom),
             (new("(c) Tollgate consume, random", new Uri(apiBase, "/api/quota/consume"), JsonBodies: randomBodies, Headers: keyHeader), Store.TollgateRandom),
             (new("(d) Tollgate consume, hot", new Uri(apiBase, "/api/quota/consume"), JsonBodies: hotBody, Headers: keyHeader), Store.TollgateHot),
+            (new("(f) Tollgate consume through a cluster, random", new Uri(cluster.ApiBase, "/api/quota/consume"), JsonBodies: clusterBodies, Headers: keyHeader), Store.ClusterRandom),
             (new("(a) bare Kestrel POST (2)", new Uri(baselineBase, "/bare/consume"), JsonBodies: randomBodies), Store.None),
         };
         var phases = new List<(PhaseResult Result, StoreDelta Delta)>();
@@ -146,18 +159,22 @@ public static class ConsumeBenchmark
         // 5. Correctness: what PostgreSQL holds equals the 200 answers (warm-up and tail included), per phase and in all.
         log.Progress("verifying stored usage against the 200 answers ...");
         var storedRandom = await ScalarAsync<long>(db,
-            "SELECT coalesce(sum(quota_used), 0)::bigint FROM user_agent_subscriptions WHERE agent_id = $1 AND user_id <> $2", agentId, hotUserId);
+            "SELECT coalesce(sum(quota_used), 0)::bigint FROM user_agent_subscriptions WHERE agent_id = $1 AND user_id = ANY($2)", agentId, userIds);
+        var storedCluster = await ScalarAsync<long>(db,
+            "SELECT coalesce(sum(quota_used), 0)::bigint FROM user_agent_subscriptions WHERE agent_id = $1 AND user_id = ANY($2)", agentId, clusterUserIds);
         var storedHot = await ScalarAsync<long>(db, "SELECT quota_used FROM user_agent_subscriptions WHERE agent_id = $1 AND user_id = $2", agentId, hotUserId);
         var storedTotal = await ScalarAsync<long>(db, "SELECT coalesce(sum(quota_used), 0)::bigint FROM user_agent_subscriptions WHERE agent_id = $1", agentId);
         var subscriptionRows = await ScalarAsync<long>(db, "SELECT count(*) FROM user_agent_subscriptions WHERE agent_id = $1 AND status = 'active'", agentId);
-        var baselineRandom = await ScalarAsync<long>(db, $"SELECT coalesce(sum(used), 0)::bigint FROM {ConsumeBaselineServer.Table} WHERE id <> $1", hotUserId);
+        var baselineRandom = await ScalarAsync<long>(db, $"SELECT coalesce(sum(used), 0)::bigint FROM {ConsumeBaselineServer.Table} WHERE id = ANY($1)", userIds);
         var baselineHot = await ScalarAsync<long>(db, $"SELECT used FROM {ConsumeBaselineServer.Table} WHERE id = $1", hotUserId);
         // The samples above consumed one unit each on the hot rows, before the phases.
-        var answeredRandom = phases[3].Result.AllOk;
-        var answeredHot = phases[4].Result.AllOk + 1;
-        var pgAnsweredRandom = phases[1].Result.AllOk;
+        var answeredRandom = phases[4].Result.AllOk;
+        var answeredHot = phases[5].Result.AllOk + 1;
+        var answeredCluster = phases[6].Result.AllOk;
+        var pgAnsweredRandom = phases[1].Result.AllOk + phases[3].Result.AllOk; // (b) and (e) both count in bench_quota
         var pgAnsweredHot = phases[2].Result.AllOk + 1;
-        var correct = storedRandom == answeredRandom && storedHot == answeredHot && storedTotal == answeredRandom + answeredHot
+        var correct = storedRandom == answeredRandom && storedHot == answeredHot && storedCluster == answeredCluster
+            && storedTotal == answeredRandom + answeredHot + answeredCluster
             && baselineRandom == pgAnsweredRandom && baselineHot == pgAnsweredHot && subscriptionRows == allUserIds.Length;
         log.Progress("done; stopping servers");
 
@@ -165,15 +182,19 @@ public static class ConsumeBenchmark
         string N(double v) => v.ToString("N0", CultureInfo.InvariantCulture);
         string F(double v, string format = "0.00") => v.ToString(format, CultureInfo.InvariantCulture);
         var bare1 = phases[0].Result;
-        var bare2 = phases[5].Result;
+        var bare2 = phases[7].Result;
         var pgRandom = phases[1].Result;
         var pgHot = phases[2].Result;
-        var random = phases[3].Result;
-        var hot = phases[4].Result;
+        var floor = phases[3].Result;
+        var random = phases[4].Result;
+        var hot = phases[5].Result;
+        var clustered = phases[6].Result;
         var bareMean = (bare1.RequestsPerSecond + bare2.RequestsPerSecond) / 2;
         var randomVsBare = random.RequestsPerSecond / bareMean;
         var randomVsPostgres = random.RequestsPerSecond / pgRandom.RequestsPerSecond;
         var hotVsPostgresHot = hot.RequestsPerSecond / pgHot.RequestsPerSecond;
+        var randomVsFloor = random.RequestsPerSecond / floor.RequestsPerSecond;
+        var clusterVsEmbedded = clustered.RequestsPerSecond / random.RequestsPerSecond;
         var bareDrift = bare2.RequestsPerSecond / bare1.RequestsPerSecond;
 
         Console.WriteLine();
@@ -210,14 +231,17 @@ public static class ConsumeBenchmark
         Console.WriteLine($"| random ≥ {TargetRandomVsBare}× bare Kestrel (a) | {F(randomVsBare, "0.000")}× ({N(random.RequestsPerSecond)} / {N(bareMean)}) | {Verdict(randomVsBare, TargetRandomVsBare)} |");
         Console.WriteLine($"| random ≥ {TargetRandomVsPostgres}× PG UPDATE random (b) | {F(randomVsPostgres, "0.000")}× ({N(random.RequestsPerSecond)} / {N(pgRandom.RequestsPerSecond)}) | {Verdict(randomVsPostgres, TargetRandomVsPostgres)} |");
         Console.WriteLine($"| hot ≥ {TargetHotVsPostgresHot}× PG UPDATE hot (b) | {F(hotVsPostgresHot, "0.000")}× ({N(hot.RequestsPerSecond)} / {N(pgHot.RequestsPerSecond)}) | {Verdict(hotVsPostgresHot, TargetHotVsPostgresHot)} |");
+        Console.WriteLine($"| random ≥ {TargetRandomVsFloor}× the durable floor (e) | {F(randomVsFloor, "0.000")}× ({N(random.RequestsPerSecond)} / {N(floor.RequestsPerSecond)}) | {Verdict(randomVsFloor, TargetRandomVsFloor)} |");
+        Console.WriteLine($"| cluster random (f) ≥ {TargetClusterVsEmbedded}× embedded random (c) | {F(clusterVsEmbedded, "0.000")}× ({N(clustered.RequestsPerSecond)} / {N(random.RequestsPerSecond)}) | {Verdict(clusterVsEmbedded, TargetClusterVsEmbedded)} |");
         Console.WriteLine();
         Console.WriteLine(
             $"Correctness: {(correct ? "OK" : "MISMATCH")}. Tollgate: sum(quota_used) random {N(storedRandom)} vs 200 answers {N(answeredRandom)}; hot {N(storedHot)} vs {N(answeredHot)}; " +
-            $"all {N(storedTotal)} vs {N(answeredRandom + answeredHot)} over {subscriptionRows} active subscriptions. " +
+            $"cluster {N(storedCluster)} vs {N(answeredCluster)}; all {N(storedTotal)} vs {N(answeredRandom + answeredHot + answeredCluster)} over {subscriptionRows} active subscriptions. " +
             $"Baseline: sum(used) random {N(baselineRandom)} vs {N(pgAnsweredRandom)}; hot {N(baselineHot)} vs {N(pgAnsweredHot)} (each hot count includes the one sample request).");
         Console.WriteLine($"bare drift (2)/(1) = {F(bareDrift, "0.000")}");
 
-        var met = randomVsBare >= TargetRandomVsBare && randomVsPostgres >= TargetRandomVsPostgres && hotVsPostgresHot >= TargetHotVsPostgresHot;
+        var met = randomVsBare >= TargetRandomVsBare && randomVsPostgres >= TargetRandomVsPostgres && hotVsPostgresHot >= TargetHotVsPostgresHot
+            && randomVsFloor >= TargetRandomVsFloor && clusterVsEmbedded >= TargetClusterVsEmbedded;
         var summary = new
         {
             subscriptions = options.Subscriptions,
@@ -236,13 +260,19 @@ public static class ConsumeBenchmark
             randomVsBare = Math.Round(randomVsBare, 3),
             randomVsPostgres = Math.Round(randomVsPostgres, 3),
             hotVsPostgresHot = Math.Round(hotVsPostgresHot, 3),
-            targets = new { randomVsBare = TargetRandomVsBare, randomVsPostgres = TargetRandomVsPostgres, hotVsPostgresHot = TargetHotVsPostgresHot },
+            randomVsFloor = Math.Round(randomVsFloor, 3),
+            clusterVsEmbedded = Math.Round(clusterVsEmbedded, 3),
+            targets = new
+            {
+                randomVsBare = TargetRandomVsBare, randomVsPostgres = TargetRandomVsPostgres, hotVsPostgresHot = TargetHotVsPostgresHot,
+                randomVsFloor = TargetRandomVsFloor, clusterVsEmbedded = TargetClusterVsEmbedded,
+            },
             metRandomVsBare = randomVsBare >= TargetRandomVsBare,
             metRandomVsPostgres = randomVsPostgres >= TargetRandomVsPostgres,
             metHotVsPostgresHot = hotVsPostgresHot >= TargetHotVsPostgresHot,
             correct,
             storedQuotaUsed = storedTotal,
-            answered200 = answeredRandom + answeredHot,
+            answered200 = answeredRandom + answeredHot + answeredCluster,
             bareDrift = Math.Round(bareDrift, 3),
         };
         await log.WriteSummaryAsync(summary, options.JsonFile);
@@ -276,6 +306,7 @@ public static class ConsumeBenchmark
         BaselineHot,
         TollgateRandom,
         TollgateHot,
+        ClusterRandom,
     }
 
     /// <summary>Units stored in the phase's rows.</summary>
@@ -308,9 +339,10 @@ public static class ConsumeBenchmark
     {
         var (sql, hot) = store switch
         {
-            Store.BaselineRandom => ($"SELECT coalesce(sum(used), 0)::bigint FROM {ConsumeBaselineServer.Table} WHERE id <> $2 AND $1 <> ''", hotUserId),
+            Store.BaselineRandom => ($"SELECT coalesce(sum(used), 0)::bigint FROM {ConsumeBaselineServer.Table} WHERE id <> $2 AND id NOT LIKE '%-cl-%' AND $1 <> ''", hotUserId),
             Store.BaselineHot => ($"SELECT used FROM {ConsumeBaselineServer.Table} WHERE id = $2 AND $1 <> ''", hotUserId),
-            Store.TollgateRandom => ("SELECT coalesce(sum(quota_used), 0)::bigint FROM user_agent_subscriptions WHERE agent_id = $1 AND user_id <> $2", hotUserId),
+            Store.TollgateRandom => ("SELECT coalesce(sum(quota_used), 0)::bigint FROM user_agent_subscriptions WHERE agent_id = $1 AND user_id <> $2 AND user_id NOT LIKE '%-cl-%'", hotUserId),
+            Store.ClusterRandom => ("SELECT coalesce(sum(quota_used), 0)::bigint FROM user_agent_subscriptions WHERE agent_id = $1 AND user_id <> $2 AND user_id LIKE '%-cl-%'", hotUserId),
             Store.TollgateHot => ("SELECT quota_used FROM user_agent_subscriptions WHERE agent_id = $1 AND user_id = $2", hotUserId),
             _ => (null, hotUserId),
         };

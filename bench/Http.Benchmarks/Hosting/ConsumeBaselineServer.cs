@@ -15,6 +15,9 @@ namespace Tollgate.Http.Benchmarks.Hosting;
 /// <item><c>POST /bare/consume</c>: counts in memory (<c>ConcurrentDictionary</c> + <c>Interlocked</c>), no I/O;</item>
 /// <item><c>POST /pg/consume</c>: one <c>UPDATE bench_quota SET used = used + 1 WHERE id = $1 RETURNING used</c> per
 /// request, on its own data source and table in the same PostgreSQL (autocommit, so one durable commit each).</item>
+/// <item><c>POST /floor/consume</c>: <em>the durable floor</em>: the same durable write as Tollgate's consume, group
+/// committed the same way (while one transaction commits, the next requests gather; each group is one set-based
+/// <c>UPDATE … FROM unnest(ids, units)</c>, one commit), with no authentication, no grains, no idempotency.</item>
 /// </list>
 /// </summary>
 public sealed class ConsumeBaselineServer : IAsyncDisposable
@@ -77,6 +80,15 @@ public sealed class ConsumeBaselineServer : IAsyncDisposable
 
             return Results.Json(new ConsumeResponse(body.AgentId ?? "", body.UserId ?? "", 1, used, Limit, Limit - used, periodEnd, false));
         });
+        var floor = new GroupCommitter(dataSource);
+        app.MapPost("/floor/consume", async (ConsumeBody body) =>
+        {
+            var units = body.Units ?? 1;
+            var used = await floor.AddAsync(body.UserId ?? "", units);
+            return used is { } value
+                ? Results.Json(new ConsumeResponse(body.AgentId ?? "", body.UserId ?? "", units, value, Limit, Limit - value, periodEnd, false))
+                : Results.NotFound();
+        });
         await app.StartAsync();
         return new ConsumeBaselineServer(app, dataSource, port);
     }
@@ -86,5 +98,86 @@ public sealed class ConsumeBaselineServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         await _dataSource.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Group commit at its simplest: requests queue; one drain loop takes everything queued (one row per id and
+    /// group, later ones wait for the next), writes it as one statement in one implicit transaction, answers each.
+    /// </summary>
+    private sealed class GroupCommitter(NpgsqlDataSource dataSource)
+    {
+        private readonly Lock _lock = new();
+        private List<(string Id, long Units, TaskCompletionSource<long?> Done)> _queue = [];
+        private bool _running;
+
+        public Task<long?> AddAsync(string id, long units)
+        {
+            var done = new TaskCompletionSource<long?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_lock)
+            {
+                _queue.Add((id, units, done));
+                if (!_running)
+                {
+                    _running = true;
+                    _ = Task.Run(DrainAsync);
+                }
+            }
+
+            return done.Task;
+        }
+
+        private async Task DrainAsync()
+        {
+            while (true)
+            {
+                List<(string Id, long Units, TaskCompletionSource<long?> Done)> group;
+                lock (_lock)
+                {
+                    if (_queue.Count == 0)
+                    {
+                        _running = false;
+                        return;
+                    }
+
+                    var seen = new HashSet<string>(StringComparer.Ordinal);
+                    group = [];
+                    var rest = new List<(string, long, TaskCompletionSource<long?>)>();
+                    foreach (var item in _queue)
+                    {
+                        (seen.Add(item.Id) ? group : rest).Add(item);
+                    }
+
+                    _queue = rest;
+                }
+
+                try
+                {
+                    await using var command = dataSource.CreateCommand(
+                        $"UPDATE {Table} AS t SET used = t.used + v.n FROM unnest($1::text[], $2::bigint[]) AS v(id, n) WHERE t.id = v.id RETURNING t.id, t.used");
+                    command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = group.ConvertAll(g => g.Id).ToArray() });
+                    command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = group.ConvertAll(g => g.Units).ToArray() });
+                    var used = new Dictionary<string, long>(group.Count, StringComparer.Ordinal);
+                    await using (var reader = await command.ExecuteReaderAsync())
+                    {
+                        while (await reader.ReadAsync())
+                        {
+                            used[reader.GetString(0)] = reader.GetInt64(1);
+                        }
+                    }
+
+                    foreach (var item in group)
+                    {
+                        item.Done.TrySetResult(used.TryGetValue(item.Id, out var value) ? value : null);
+                    }
+                }
+                catch (Exception exception)
+                {
+                    foreach (var item in group)
+                    {
+                        item.Done.TrySetException(exception);
+                    }
+                }
+            }
+        }
     }
 }
