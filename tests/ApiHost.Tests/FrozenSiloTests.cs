@@ -57,6 +57,7 @@ public sealed class FrozenSiloTests(PostgresFixture postgres, ITestOutputHelper 
 
             var answered = new ConcurrentDictionary<string, string>();
             var refused = 0;
+            var badRefusals = new ConcurrentQueue<string>();
             var slowest = TimeSpan.Zero;
             using var stop = new CancellationTokenSource();
             var workers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
@@ -78,6 +79,12 @@ public sealed class FrozenSiloTests(PostgresFixture postgres, ITestOutputHelper 
                             }
 
                             Assert.True((int)response.StatusCode >= 500, $"{key}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                            // A refusal the caller can act on: problem+json, a code, and when to come back.
+                            if (response.Content.Headers.ContentType?.MediaType != "application/problem+json" || response.Headers.RetryAfter is null
+                                || !(await response.Content.ReadAsStringAsync()).Contains("\"code\":\"", StringComparison.Ordinal))
+                            {
+                                badRefusals.Enqueue($"{(int)response.StatusCode} {response.Content.Headers.ContentType} Retry-After {response.Headers.RetryAfter}");
+                            }
                         }
                         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
                         {
@@ -115,6 +122,7 @@ public sealed class FrozenSiloTests(PostgresFixture postgres, ITestOutputHelper 
                              $"{answered.Count} consumes acknowledged, {refused} refusals asked again, slowest definite answer {slowest.TotalSeconds:0.0} s");
             Assert.True(declaredDead < TimeSpan.FromSeconds(30), $"declared dead after {declaredDead}");
             Assert.True(duringAbsence > 0, "the load goes on once the frozen silo is declared dead");
+            Assert.True(badRefusals.IsEmpty, "every 5xx is problem+json with a code and Retry-After: " + string.Join("; ", badRefusals.Take(5)));
             foreach (var userId in users)
             {
                 Assert.Equal((long)answered.Count(p => p.Value == userId), await postgres.ScalarAsync<long>(
