@@ -159,13 +159,13 @@ public static class ConsumeBenchmark
         // 5. Correctness: what PostgreSQL holds equals the 200 answers (warm-up and tail included), per phase and in all.
         log.Progress("verifying stored usage against the 200 answers ...");
         var storedRandom = await ScalarAsync<long>(db,
-            "SELECT coalesce(sum(quota_used), 0)::bigint FROM user_agent_subscriptions WHERE agent_id = $1 AND user_id = ANY($2)", agentId, userIds);
+            "SELECT coalesce(sum(quota_used), 0)::bigint FROM user_agent_subscriptions WHERE agent_id = $1 AND user_id = ANY($2)", agentId, (object)userIds);
         var storedCluster = await ScalarAsync<long>(db,
-            "SELECT coalesce(sum(quota_used), 0)::bigint FROM user_agent_subscriptions WHERE agent_id = $1 AND user_id = ANY($2)", agentId, clusterUserIds);
+            "SELECT coalesce(sum(quota_used), 0)::bigint FROM user_agent_subscriptions WHERE agent_id = $1 AND user_id = ANY($2)", agentId, (object)clusterUserIds);
         var storedHot = await ScalarAsync<long>(db, "SELECT quota_used FROM user_agent_subscriptions WHERE agent_id = $1 AND user_id = $2", agentId, hotUserId);
         var storedTotal = await ScalarAsync<long>(db, "SELECT coalesce(sum(quota_used), 0)::bigint FROM user_agent_subscriptions WHERE agent_id = $1", agentId);
         var subscriptionRows = await ScalarAsync<long>(db, "SELECT count(*) FROM user_agent_subscriptions WHERE agent_id = $1 AND status = 'active'", agentId);
-        var baselineRandom = await ScalarAsync<long>(db, $"SELECT coalesce(sum(used), 0)::bigint FROM {ConsumeBaselineServer.Table} WHERE id = ANY($1)", userIds);
+        var baselineRandom = await ScalarAsync<long>(db, $"SELECT coalesce(sum(used), 0)::bigint FROM {ConsumeBaselineServer.Table} WHERE id = ANY($1)", (object)userIds);
         var baselineHot = await ScalarAsync<long>(db, $"SELECT used FROM {ConsumeBaselineServer.Table} WHERE id = $1", hotUserId);
         // The samples above consumed one unit each on the hot rows, before the phases.
         var answeredRandom = phases[4].Result.AllOk;

@@ -34,6 +34,10 @@ public sealed class ClusterSettings
     /// <summary>How long a grain call may wait for its answer.</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>TCP connections each process keeps to each silo or gateway (Orleans' <c>ConnectionsPerEndpoint</c>): more spread a busy client's calls over more threads.</summary>
+    [Range(1, 16)]
+    public int ConnectionsPerEndpoint { get; set; } = 2;
+
     /// <summary>Where silos record which silo holds each grain's activation (README, "One activation").</summary>
     public GrainDirectoryKind Directory { get; set; } = GrainDirectoryKind.Default;
 

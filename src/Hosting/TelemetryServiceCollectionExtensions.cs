@@ -28,7 +28,12 @@ public static class TelemetryServiceCollectionExtensions
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithMetrics(metrics => metrics
-                .AddMeter([RuntimeTelemetry.Name, OrleansMeter, .. meters])
+                .AddMeter([RuntimeTelemetry.Name, .. meters, .. configuration.GetValue("Telemetry:OrleansMetrics", true) ? [OrleansMeter] : Array.Empty<string>()])
+                // Orleans' histograms are recorded per message and per call: measured, they cost the consume path a fifth of
+                // its CPU (bench/RESULTS.md). Their counters and gauges stay; our own grain-call histogram covers latency.
+                .AddView(instrument => instrument.Meter.Name == OrleansMeter && instrument.GetType().Name.StartsWith("Histogram", StringComparison.Ordinal)
+                    ? MetricStreamConfiguration.Drop
+                    : null)
                 .AddInstrumentation(sp => new ClusterMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp))
                 .AddPrometheusExporter(prometheus =>
                 {

@@ -61,6 +61,7 @@ public static class TollgateOrleans
                 o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
             });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = o.SystemResponseTimeout = settings.ResponseTimeout);
+            silo.Configure<ConnectionOptions>(o => o.ConnectionsPerEndpoint = settings.ConnectionsPerEndpoint);
             if (settings.Directory == GrainDirectoryKind.Distributed)
             {
 #pragma warning disable ORLEANSEXP003 // experimental in 10.4.2: chosen by measurement (README, "One activation")
@@ -94,6 +95,7 @@ public static class TollgateOrleans
                 .Configure<PostgresDatabase>((o, database) => o.DataSource = new DeferredDataSource(database));
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = settings.RefreshPeriod);
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = settings.ResponseTimeout);
+            client.Configure<ConnectionOptions>(o => o.ConnectionsPerEndpoint = settings.ConnectionsPerEndpoint);
             client.UseConnectionRetryFilter<RetryUntilStopped>();
             client.AddOutgoingGrainCallFilter<RejectedCallRetryFilter>();
             client.AddActivityPropagation();
