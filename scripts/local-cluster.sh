@@ -66,14 +66,14 @@ mkdir -p .data/logs
 for i in $(seq 1 "$SILOS"); do
   Silo__Port=$((11110 + i)) Silo__GatewayPort=$((30000 + i)) Silo__HealthPort=$((11210 + i)) Silo__Name=silo-$i \
     Auth__BootstrapAdmins__0=$ADMIN_EMAIL \
-    dotnet src/Silo/bin/Release/net10.0/Tollgate.Silo.dll --contentRoot src/Silo/bin/Release/net10.0 > ".data/logs/silo-$i.log" 2>&1 &
+    dotnet src/Silo/bin/Release/net10.0/Tollgate.Silo.dll --contentRoot "$PWD/src/Silo/bin/Release/net10.0" > ".data/logs/silo-$i.log" 2>&1 &
   PIDS+=($!)
   wait_ready "http://127.0.0.1:$((11210 + i))/readyz"
   echo "silo $i: 127.0.0.1:$((11110 + i)), probes http://127.0.0.1:$((11210 + i))/readyz"
 done
 for i in $(seq 1 "$HOSTS"); do
   ApiHost__Mode=Cluster Stripe__WebhookSecrets__0=$WEBHOOK_SECRET Auth__SignInMaxRequests=$SIGNIN_LIMIT \
-    dotnet src/ApiHost/bin/Release/net10.0/Tollgate.ApiHost.dll --contentRoot src/ApiHost/bin/Release/net10.0 --urls "http://127.0.0.1:$((5080 + i))" \
+    dotnet src/ApiHost/bin/Release/net10.0/Tollgate.ApiHost.dll --contentRoot "$PWD/src/ApiHost/bin/Release/net10.0" --urls "http://127.0.0.1:$((5080 + i))" \
     > ".data/logs/apihost-$i.log" 2>&1 &
   PIDS+=($!)
   wait_ready "http://127.0.0.1:$((5080 + i))/readyz"

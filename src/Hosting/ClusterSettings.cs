@@ -38,6 +38,9 @@ public sealed class ClusterSettings
     [Range(1, 16)]
     public int ConnectionsPerEndpoint { get; set; } = 2;
 
+    /// <summary>Where a grain without an activation is activated (Orleans' default placement strategy).</summary>
+    public GrainPlacementKind Placement { get; set; } = GrainPlacementKind.ResourceOptimized;
+
     /// <summary>Where silos record which silo holds each grain's activation (README, "One activation").</summary>
     public GrainDirectoryKind Directory { get; set; } = GrainDirectoryKind.Default;
 
@@ -47,6 +50,19 @@ public sealed class ClusterSettings
     /// window), so that a silo that is not yet known to be dead cannot still be serving an activation of it.
     /// </summary>
     public TimeSpan DirectoryLease { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>Orleans' placement strategies (<see cref="ClusterSettings.Placement"/>).</summary>
+public enum GrainPlacementKind
+{
+    /// <summary>Orleans 10's default: the silo with the most spare resources, from the silos' load statistics.</summary>
+    ResourceOptimized,
+
+    /// <summary>The silo the grain id hashes to among the active silos: no statistics, no decision to wait for.</summary>
+    Hash,
+
+    /// <summary>Any active silo.</summary>
+    Random,
 }
 
 /// <summary>Orleans' grain directories (<see cref="ClusterSettings.Directory"/>).</summary>

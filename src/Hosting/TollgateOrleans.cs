@@ -70,6 +70,16 @@ public static class TollgateOrleans
                 silo.Configure<GrainDirectoryOptions>(o => o.RangeLeaseDuration = settings.DirectoryLease);
             }
 
+            switch (settings.Placement)
+            {
+                case GrainPlacementKind.Hash:
+                    silo.Services.AddSingleton<Orleans.Runtime.PlacementStrategy, Orleans.Runtime.HashBasedPlacement>();
+                    break;
+                case GrainPlacementKind.Random:
+                    silo.Services.AddSingleton<Orleans.Runtime.PlacementStrategy, Orleans.Runtime.RandomPlacement>();
+                    break;
+            }
+
             silo.AddActivityPropagation();
             silo.AddIncomingGrainCallFilter<GrainCallTelemetryFilter>();
             silo.AddOutgoingGrainCallFilter<RejectedCallRetryFilter>();
