@@ -29,7 +29,7 @@ public sealed class ClusterSettings
     public int MissedProbesLimit { get; set; } = 2;
 
     /// <summary>How often silos re-read the membership table and clients the gateway list.</summary>
-    public TimeSpan RefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan RefreshPeriod { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a grain call may wait for its answer.</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);

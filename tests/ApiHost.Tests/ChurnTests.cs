@@ -36,11 +36,11 @@ public sealed class ChurnTests(PostgresFixture postgres, ITestOutputHelper outpu
         {
             var first = StartSilo(clusterId, adminEmail, out var firstHealth);
             processes.Add(first);
-            await WaitReadyAsync($"http://127.0.0.1:{firstHealth}/readyz", processes);
+            await SiloProcess.WaitReadyAsync($"http://127.0.0.1:{firstHealth}/readyz", processes, Deadline);
             processes.Add(ClusterApiHost.Start(postgres.ConnectionString, clusterId, out var urlA, HostSettings));
             processes.Add(ClusterApiHost.Start(postgres.ConnectionString, clusterId, out var urlB, HostSettings));
-            await WaitReadyAsync(urlA + "/readyz", processes);
-            await WaitReadyAsync(urlB + "/readyz", processes);
+            await SiloProcess.WaitReadyAsync(urlA + "/readyz", processes, Deadline);
+            await SiloProcess.WaitReadyAsync(urlB + "/readyz", processes, Deadline);
             using var httpA = new HttpClient { BaseAddress = new Uri(urlA), Timeout = TimeSpan.FromSeconds(30) };
             using var httpB = new HttpClient { BaseAddress = new Uri(urlB), Timeout = TimeSpan.FromSeconds(30) };
             var (a, b) = (new AuthTestClient(httpA), new AuthTestClient(httpB));
@@ -131,8 +131,8 @@ public sealed class ChurnTests(PostgresFixture postgres, ITestOutputHelper outpu
             var second = StartSilo(clusterId, adminEmail, out var secondHealth);
             var third = StartSilo(clusterId, adminEmail, out var thirdHealth);
             processes.AddRange([second, third]);
-            await WaitReadyAsync($"http://127.0.0.1:{secondHealth}/readyz", processes);
-            await WaitReadyAsync($"http://127.0.0.1:{thirdHealth}/readyz", processes);
+            await SiloProcess.WaitReadyAsync($"http://127.0.0.1:{secondHealth}/readyz", processes, Deadline);
+            await SiloProcess.WaitReadyAsync($"http://127.0.0.1:{thirdHealth}/readyz", processes, Deadline);
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: three silos");
             await Task.Delay(TimeSpan.FromSeconds(4));
             Assert.Equal(0, await second.TerminateAsync(Deadline));
@@ -208,41 +208,16 @@ public sealed class ChurnTests(PostgresFixture postgres, ITestOutputHelper outpu
 
     private HostProcess StartSilo(string clusterId, string adminEmail, out int healthPort)
     {
-        healthPort = HostProcess.FreePort();
         var settings = new Dictionary<string, string>
         {
-            ["ConnectionStrings__Tollgate"] = postgres.ConnectionString,
-            ["Cluster__ClusterId"] = clusterId,
-            ["Silo__Port"] = HostProcess.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Silo__GatewayPort"] = HostProcess.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Silo__HealthPort"] = healthPort.ToString(CultureInfo.InvariantCulture),
-            ["Auth__BootstrapAdmins__0"] = adminEmail,
-            ["Auth__PasswordIterations"] = "10000",
             ["Cluster__ProbeTimeout"] = "00:00:00.500",
             ["Cluster__RefreshPeriod"] = "00:00:00.500",
-            ["Logging__LogLevel__Default"] = "Warning",
         };
         if (Directory is { Length: > 0 } directory)
         {
             settings["Cluster__Directory"] = directory;
         }
 
-        return HostProcess.Start("Silo", "Tollgate.Silo", [], settings);
-    }
-
-    private static async Task WaitReadyAsync(string url, List<HostProcess> processes)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        await Eventually.TrueAsync(async () =>
-        {
-            try
-            {
-                return (await http.GetAsync(url)).StatusCode == HttpStatusCode.OK;
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                return false;
-            }
-        }, Deadline, url + " is ready\n" + string.Join("\n", processes.Select(p => p.Output)));
+        return SiloProcess.Start(postgres.ConnectionString, clusterId, adminEmail, out healthPort, out _, settings);
     }
 }

@@ -27,18 +27,18 @@ public sealed class FrozenSiloTests(PostgresFixture postgres, ITestOutputHelper 
         var processes = new List<HostProcess>();
         try
         {
-            var first = StartSilo(clusterId, adminEmail, out var firstHealth, out _);
-            var second = StartSilo(clusterId, adminEmail, out var secondHealth, out var secondPort);
+            var first = SiloProcess.Start(postgres.ConnectionString, clusterId, adminEmail, out var firstHealth, out _);
+            var second = SiloProcess.Start(postgres.ConnectionString, clusterId, adminEmail, out var secondHealth, out var secondPort);
             processes.AddRange([first, second]);
-            await WaitReadyAsync($"http://127.0.0.1:{firstHealth}/readyz", processes);
-            await WaitReadyAsync($"http://127.0.0.1:{secondHealth}/readyz", processes);
+            await SiloProcess.WaitReadyAsync($"http://127.0.0.1:{firstHealth}/readyz", processes, Deadline);
+            await SiloProcess.WaitReadyAsync($"http://127.0.0.1:{secondHealth}/readyz", processes, Deadline);
             processes.Add(ClusterApiHost.Start(postgres.ConnectionString, clusterId, out var url, new Dictionary<string, string>
             {
                 ["Auth__SignInMaxRequests"] = "100000",
                 ["Stripe__WebhookSecrets__0"] = BillingTestKit.WebhookSecret,
                 ["Logging__LogLevel__Default"] = "Warning",
             }));
-            await WaitReadyAsync(url + "/readyz", processes);
+            await SiloProcess.WaitReadyAsync(url + "/readyz", processes, Deadline);
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
             var api = new AuthTestClient(http);
             var admin = await api.SignUpAsync(adminEmail);
@@ -107,8 +107,10 @@ public sealed class FrozenSiloTests(PostgresFixture postgres, ITestOutputHelper 
             Signal("STOP", second.Id);
             await Eventually.TrueAsync(async () => await StatusAsync(clusterId, secondPort) == 6, Deadline, "the frozen silo is declared dead");
             var declaredDead = frozenAt.Elapsed;
+            // Calls in flight to the frozen silo wait out Cluster:ResponseTimeout (10 s) and are then sent again, maybe
+            // once more through its gateway until the API host re-reads the gateway list (Cluster:RefreshPeriod).
             var beforeWake = answered.Count;
-            await Task.Delay(TimeSpan.FromSeconds(4));
+            await Task.Delay(TimeSpan.FromSeconds(12));
             var duringAbsence = answered.Count - beforeWake;
             Signal("CONT", second.Id);
             var exitCode = await second.WaitForExitAsync(Deadline);
@@ -117,7 +119,7 @@ public sealed class FrozenSiloTests(PostgresFixture postgres, ITestOutputHelper 
             stop.Cancel();
             await Task.WhenAll(workers);
 
-            output.WriteLine($"frozen silo declared dead after {declaredDead.TotalSeconds:0.0} s; {duringAbsence} consumes answered in the 4 s after; " +
+            output.WriteLine($"frozen silo declared dead after {declaredDead.TotalSeconds:0.0} s; {duringAbsence} consumes answered in the 12 s after; " +
                              $"woken, it stopped by itself (exit {exitCode}) {wokeAndLeft.TotalSeconds:0.0} s after being declared dead; " +
                              $"{answered.Count} consumes acknowledged, {refused} refusals asked again, slowest definite answer {slowest.TotalSeconds:0.0} s");
             Assert.True(declaredDead < TimeSpan.FromSeconds(30), $"declared dead after {declaredDead}");
@@ -148,37 +150,4 @@ public sealed class FrozenSiloTests(PostgresFixture postgres, ITestOutputHelper 
     /// <summary>The membership status of the silo on <paramref name="siloPort"/>.</summary>
     private async Task<int> StatusAsync(string clusterId, int siloPort) =>
         await postgres.ScalarAsync<int>("SELECT status FROM orleansmembershiptable WHERE deploymentid = $1 AND port = $2 ORDER BY generation DESC LIMIT 1", clusterId, siloPort);
-
-    private HostProcess StartSilo(string clusterId, string adminEmail, out int healthPort, out int siloPort)
-    {
-        siloPort = HostProcess.FreePort();
-        healthPort = HostProcess.FreePort();
-        return HostProcess.Start("Silo", "Tollgate.Silo", [], new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Tollgate"] = postgres.ConnectionString,
-            ["Cluster__ClusterId"] = clusterId,
-            ["Silo__Port"] = siloPort.ToString(CultureInfo.InvariantCulture),
-            ["Silo__GatewayPort"] = HostProcess.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Silo__HealthPort"] = healthPort.ToString(CultureInfo.InvariantCulture),
-            ["Auth__BootstrapAdmins__0"] = adminEmail,
-            ["Auth__PasswordIterations"] = "10000",
-            ["Logging__LogLevel__Default"] = "Warning",
-        });
-    }
-
-    private static async Task WaitReadyAsync(string url, List<HostProcess> processes)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        await Eventually.TrueAsync(async () =>
-        {
-            try
-            {
-                return (await http.GetAsync(url)).StatusCode == HttpStatusCode.OK;
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                return false;
-            }
-        }, Deadline, url + " is ready\n" + string.Join("\n", processes.Select(p => p.Output)));
-    }
 }
