@@ -8,7 +8,7 @@ namespace Tollgate.ApiHost.Tests;
 
 /// <summary>Platform roles and the admin routes over HTTP on real PostgreSQL (api.md, Platform RBAC and admin).</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class AdminApiTests(PostgresFixture postgres)
+public sealed class AdminApiTests(PostgresFixture postgres, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task ABootstrapEmailIsAnAdminAtSignUpAndAnExistingUserIsPromotedAtItsNextSignIn()
@@ -224,7 +224,9 @@ public sealed class AdminApiTests(PostgresFixture postgres)
             ["ConnectionStrings__Tollgate"] = postgres.ConnectionString,
             ["Cluster__ClusterId"] = cluster,
         });
-        return await cli.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var exitCode = await cli.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"cli {string.Join(' ', arguments)}: exit {exitCode}\n{cli.Output}");
+        return exitCode;
     }
 
     private static async Task<string?> SetRoleAsync(AuthTestClient client, string adminToken, string userId, string role)

@@ -42,6 +42,19 @@ internal static class TollgateCli
             await Console.Error.WriteLineAsync($"Tollgate could not start: {exception.Message}");
             return 1;
         }
+        catch (Exception exception)
+        {
+            // The cluster or the database failed the command: say what happened, exit 1 (not a crash).
+            await Console.Error.WriteLineAsync($"The command failed: {exception}");
+            return 1;
+        }
+    }
+
+    private static int EphemeralPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<int> ExportPermissionsAsync(Dictionary<string, string> options)
@@ -77,6 +90,9 @@ internal static class TollgateCli
 
         var builder = Host.CreateApplicationBuilder(configurationArgs);
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        // The CLI's own silo lives for one command: ports of its own, never the ones a host just left.
+        builder.Configuration["Silo:Port"] ??= EphemeralPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Configuration["Silo:GatewayPort"] ??= EphemeralPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.AddTollgateBackend();
         using var host = builder.Build();
         try
