@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -40,6 +41,31 @@ public sealed class IdentityApiTests(PostgresFixture postgres)
         var stored = await postgres.ScalarAsync<string>("SELECT password_hash FROM users WHERE id = $1", userId);
         Assert.StartsWith("pbkdf2-sha256$10000$", stored);
         Assert.DoesNotContain(AuthTestClient.Password, stored);
+    }
+
+    /// <summary>
+    /// One session token in 262,144 begins with <c>tg_</c>, the API-key prefix (base64url has '_'); it was once taken for
+    /// a malformed key and answered 401 (a CI run met one). The session is stored as sign-in stores it.
+    /// </summary>
+    [Fact]
+    public async Task ASessionTokenThatBeginsLikeAnApiKeyIsStillASession()
+    {
+        await using var factory = new TollgateApiFactory(postgres.ConnectionString);
+        var client = new AuthTestClient(factory.CreateBareClient());
+        var user = await client.SignUpAsync();
+        var token = "tg_" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32))[3..];
+        var hash = SHA256.HashData(Encoding.ASCII.GetBytes(token));
+        await postgres.ScalarAsync<int>(
+            """
+            INSERT INTO sessions (id, version, user_id, token_hash, expires_at, created_at, updated_at, remember_me)
+            VALUES ($1, nextval('grain_state_version'), $2, $3, now() + interval '1 day', now(), now(), true) RETURNING 1
+            """, Base64Url.EncodeToString(hash.AsSpan(0, 16)), user.UserId, hash);
+
+        var session = await client.SessionAsync(token);
+
+        Assert.Equal(user.UserId, session!.Value.GetProperty("user").GetProperty("id").GetString());
+        using var sessions = await client.GetAsync("/api/auth/list-sessions", token);
+        Assert.Equal(HttpStatusCode.OK, sessions.StatusCode);
     }
 
     [Fact]

@@ -16,8 +16,12 @@ public static class ApiKeyTokens
 
     public static string Create() => Prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
-    /// <summary>Whether a credential looks like an API key (a session token never starts with the prefix plus '_').</summary>
-    public static bool LooksLikeKey(string value) => value.StartsWith(Prefix, StringComparison.Ordinal);
+    /// <summary>
+    /// Whether a bearer credential is meant as an API key: it starts with the prefix and is not shaped like a session
+    /// token. A session token is 43 base64url characters, so one in 262,144 begins with <c>tg_</c> too; length tells them apart.
+    /// </summary>
+    public static bool LooksLikeKey(string value) =>
+        value.StartsWith(Prefix, StringComparison.Ordinal) && value.Length != Identity.SessionTokens.TokenLength;
 
     public static bool IsWellFormed(string key) =>
         key.Length == KeyLength && LooksLikeKey(key) && Base64Url.IsValid(key.AsSpan(Prefix.Length), out var length) && length == 32;
