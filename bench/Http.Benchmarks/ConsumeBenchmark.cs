@@ -97,7 +97,7 @@ public static class ConsumeBenchmark
             var payload = Encoding.UTF8.GetBytes(SubscriptionCreated($"evt_bench_{runId}_{item.i}", now, item.u, agentId, priceId, $"sub_bench_{runId}_{item.i}", now - 60, now + (30 * 86_400)));
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(apiBase, "/api/stripe/webhook")) { Content = new ByteArrayContent(payload) };
             request.Content.Headers.ContentType = new("application/json");
-            request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeSignature.Sign(WebhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), payload));
+            request.Headers.TryAddWithoutValidation("Stripe-Signature", Tollgate.LoadTest.Seeding.StripeEvents.Sign(WebhookSecret, payload));
             using var response = await client.SendAsync(request, ct);
             if (response.StatusCode != HttpStatusCode.OK)
             {

@@ -173,13 +173,13 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
         var body = BillingTestKit.SubscriptionEvent("evt_sig_" + Guid.NewGuid().ToString("N"), "customer.subscription.created", Now, user.UserId, "agent-x", "price_x", "active", Now, Now + 60);
         var id = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("id").GetString();
         var stamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var good = Tollgate.ApiHost.Stripe.StripeSignature.Sign(BillingTestKit.WebhookSecret, stamp, System.Text.Encoding.UTF8.GetBytes(body));
+        var good = BillingTestKit.Sign(BillingTestKit.WebhookSecret, stamp, body);
 
         foreach (var (header, payload) in new (string?, string)[]
         {
-            (Tollgate.ApiHost.Stripe.StripeSignature.Sign("whsec_wrong", stamp, System.Text.Encoding.UTF8.GetBytes(body)), body),
+            (BillingTestKit.Sign("whsec_wrong", stamp, body), body),
             (good, body.Replace("active", "trialing")),
-            (Tollgate.ApiHost.Stripe.StripeSignature.Sign(BillingTestKit.WebhookSecret, stamp - 301, System.Text.Encoding.UTF8.GetBytes(body)), body),
+            (BillingTestKit.Sign(BillingTestKit.WebhookSecret, stamp - 301, body), body),
             (null, body),
         })
         {
@@ -189,7 +189,7 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
         }
 
         Assert.Equal(0L, await postgres.ScalarAsync<long>("SELECT count(*) FROM stripe_events WHERE id = $1", id!));
-        var old = Tollgate.ApiHost.Stripe.StripeSignature.Sign("whsec_old_secret", stamp, System.Text.Encoding.UTF8.GetBytes(body));
+        var old = BillingTestKit.Sign("whsec_old_secret", stamp, body);
         using var rotated = await kit.PostSignedAsync(body, $"{old},{good.Split(',')[1]}");
         Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
         Assert.Equal(1L, await postgres.ScalarAsync<long>("SELECT count(*) FROM stripe_events WHERE id = $1", id!));

@@ -991,7 +991,7 @@ public sealed class BillingBadInputTests(PostgresFixture postgres, BillingBadInp
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED", scenario);
     }
 
-    private static string Sign(string secret, long timestamp, string body) => StripeSignature.Sign(secret, timestamp, Encoding.UTF8.GetBytes(body));
+    private static string Sign(string secret, long timestamp, string body) => BillingTestKit.Sign(secret, timestamp, body);
 
     /// <summary>The caller that passes the endpoint's access check: the subscriber for consume and checkout, else the admin.</summary>
     private string TokenOf(Scene scene, string endpoint) => endpoint is Consume or Checkout ? scene.SubscriberToken : api.AdminToken;

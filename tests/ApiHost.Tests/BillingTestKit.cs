@@ -41,9 +41,12 @@ internal sealed class BillingTestKit(AuthTestClient client, string adminToken)
         string subscriptionId = "sub_test") =>
         Tollgate.LoadTest.Seeding.StripeSubscriptionEvent.Json(eventId, type, created, userId, agentId, priceId, status, periodStart, periodEnd, subscriptionId, "cus_test");
 
-    /// <summary>Posts an event signed as Stripe signs it (our signer, which the npm package's verifier accepts).</summary>
+    /// <summary>Posts an event signed as Stripe signs it (by Stripe.net, which the npm package's verifier accepts).</summary>
     public Task<HttpResponseMessage> PostEventAsync(string payload, string secret = WebhookSecret, long? timestamp = null) =>
-        PostSignedAsync(payload, StripeSignature.Sign(secret, timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(payload)));
+        PostSignedAsync(payload, Sign(secret, timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds(), payload));
+
+    /// <summary>The <c>Stripe-Signature</c> header Stripe would send: Stripe.net's.</summary>
+    public static string Sign(string secret, long timestamp, string payload) => global::Stripe.EventUtility.GenerateSignatureHeader(payload, secret, timestamp);
 
     /// <summary>Posts an event signed by the npm <c>stripe</c> package's <c>generateTestHeaderString</c>.</summary>
     public async Task<HttpResponseMessage> PostNpmSignedEventAsync(string payload)

@@ -42,7 +42,7 @@ internal static class SubscriptionsApi
         [.. (await grains.GetGrain<IBillingDirectoryGrain>("billing").ListSubscriptionsAsync(userId)).Select(SubscriptionResponse.From)];
 
     private static async Task<IResult> CheckoutAsync(
-        CheckoutBody? body, HttpContext context, CallerResolver callers, IGrainFactory grains, StripeCheckoutClient stripe,
+        CheckoutBody? body, HttpContext context, CallerResolver callers, IGrainFactory grains, StripeApiClient stripe,
         IOptions<StripeOptions> options, FrontendOptions frontend)
     {
         var validation = new RequestValidation();

@@ -12,7 +12,11 @@ public sealed class StripeOptions
     [Url]
     public string ApiBase { get; set; } = "https://api.stripe.com";
 
-    /// <summary>The secret API key (<c>sk_…</c> or a restricted <c>rk_…</c>); needed only to create Checkout Sessions.</summary>
+    /// <summary>
+    /// The secret API key (<c>sk_…</c>, or a restricted <c>rk_…</c> with Checkout Sessions write and Subscriptions read):
+    /// creates Checkout Sessions and fetches a subscription when two webhooks cannot be ordered. Without it, such
+    /// webhooks are ordered by the monotonic rule alone (README, "Stripe").
+    /// </summary>
     public string? SecretKey { get; set; }
 
     /// <summary>
@@ -24,7 +28,11 @@ public sealed class StripeOptions
 
     /// <summary>Largest accepted distance between a webhook's signed timestamp and now, either side.</summary>
     [Range(1, 86_400)]
-    public int WebhookToleranceSeconds { get; set; } = StripeSignature.DefaultToleranceSeconds;
+    public int WebhookToleranceSeconds { get; set; } = StripeWebhookVerifier.DefaultToleranceSeconds;
+
+    /// <summary>How many times Stripe.net retries a call that failed to connect, or answered 409 or 5xx (same idempotency key).</summary>
+    [Range(0, 5)]
+    public int MaxNetworkRetries { get; set; } = 2;
 
     /// <summary>Where Checkout returns after payment; null: the caller derives it from <c>FRONTEND_URL</c>.</summary>
     public string? SuccessUrl { get; set; }

@@ -4,7 +4,7 @@ internal static class StripeServiceCollectionExtensions
 {
     /// <summary>
     /// <see cref="StripeOptions"/> (section <c>Stripe</c>, validated at start-up; <c>Stripe__WebhookSecrets</c> may be one
-    /// comma-separated value) and the typed <see cref="StripeCheckoutClient"/>. Maps no endpoints.
+    /// comma-separated value) and the typed <see cref="StripeApiClient"/>. Maps no endpoints.
     /// </summary>
     public static IServiceCollection AddTollgateStripe(this IServiceCollection services)
     {
@@ -14,7 +14,7 @@ internal static class StripeServiceCollectionExtensions
                 configuration, $"{StripeOptions.Section}:{nameof(StripeOptions.WebhookSecrets)}", options.WebhookSecrets))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddHttpClient<StripeCheckoutClient>();
+        services.AddHttpClient<StripeApiClient>();
         return services;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Tollgate.ApiHost.Admin;
 using Tollgate.ApiHost.Auth;
@@ -30,12 +29,15 @@ internal static class StripeWebhookApi
         return app;
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpContext context, IOptions<StripeOptions> options, IGrainFactory grains, TimeProvider clock)
+    private static async Task<IResult> ReceiveAsync(
+        HttpContext context, IOptions<StripeOptions> options, IGrainFactory grains, StripeApiClient stripe, TimeProvider clock, ILogger<StripeApiClient> logger)
     {
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-        var body = buffer.ToArray();
-        var verdict = StripeSignature.Verify(
+        // Stripe signs the body's bytes; Stripe.net checks a string. Bytes that are not UTF-8 decode to U+FFFD, which
+        // encodes back to other bytes, so such a body cannot verify (and Stripe never sends one).
+        var body = System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        var verdict = StripeWebhookVerifier.Verify(
             context.Request.Headers["Stripe-Signature"].ToString(), body, options.Value.EffectiveWebhookSecrets, clock.GetUtcNow(), options.Value.WebhookToleranceSeconds);
         if (verdict != StripeSignatureResult.Valid)
         {
@@ -43,34 +45,46 @@ internal static class StripeWebhookApi
             return ApiError.InvalidSignature.ToResult($"The Stripe-Signature header does not verify ({verdict}).", new Dictionary<string, object?> { ["reason"] = verdict.ToString() });
         }
 
-        string id, type;
-        DateTimeOffset created;
+        global::Stripe.Event stripeEvent;
         try
         {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            id = root.GetProperty("id").GetString() ?? throw new KeyNotFoundException("id");
-            type = root.GetProperty("type").GetString() ?? throw new KeyNotFoundException("type");
-            created = DateTimeOffset.FromUnixTimeSeconds(root.GetProperty("created").GetInt64());
-            if (root.GetProperty("data").GetProperty("object").ValueKind != JsonValueKind.Object)
-            {
-                throw new FormatException("data.object is not an object");
-            }
+            stripeEvent = StripeEventParser.Read(body);
         }
-        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentOutOfRangeException)
+        catch (Exception exception) when (exception is System.Text.Json.JsonException or global::Stripe.StripeException or ArgumentException or InvalidOperationException or FormatException)
         {
             StripeWebhookMetrics.Invalid(null);
-            return ApiError.ValidationFailed.ToResult("The event is not a Stripe event: it needs id, type, created and data.object.");
+            return Refused("NotAnEvent", "The body is not a Stripe event: " + exception.Message);
         }
 
-        if (id.Length is 0 or > 255)
+        if (stripeEvent is not { Id.Length: > 0, Type.Length: > 0 } || stripeEvent.Created == default)
         {
-            StripeWebhookMetrics.Invalid(type);
-            return ApiError.ValidationFailed.ToResult("The event id must be 1 to 255 characters.");
+            StripeWebhookMetrics.Invalid(stripeEvent?.Type);
+            return Refused("NotAnEvent", "The event is not a Stripe event: it needs id, type, created and data.object.");
         }
 
-        var outcome = await grains.GetGrain<IStripeEventGrain>(id).ReceiveAsync(type, created, System.Text.Encoding.UTF8.GetString(body));
-        StripeWebhookMetrics.Received(type, outcome);
+        if (stripeEvent.Id.Length > 255)
+        {
+            StripeWebhookMetrics.Invalid(stripeEvent.Type);
+            return Refused("NotAnEvent", "The event id must be 1 to 255 characters.");
+        }
+
+        if (StripeApiVersions.Refusal(stripeEvent.ApiVersion) is { } versionRefusal)
+        {
+            StripeWebhookMetrics.Invalid(stripeEvent.Type);
+            return Refused("ApiVersion", versionRefusal);
+        }
+
+        if (StripeEventParser.Problem(stripeEvent) is { } problem)
+        {
+            StripeWebhookMetrics.Invalid(stripeEvent.Type);
+            return Refused("NotAnEvent", $"The {stripeEvent.Type} event cannot be read: {problem}.");
+        }
+
+        var grain = grains.GetGrain<IStripeEventGrain>(stripeEvent.Id);
+        var created = new DateTimeOffset(DateTime.SpecifyKind(stripeEvent.Created, DateTimeKind.Utc));
+        var outcome = await grain.ReceiveAsync(stripeEvent.Type, created, body, stripe.Configured);
+        outcome = await RefetchedAsync(grain, outcome, stripe, logger, context.RequestAborted);
+        StripeWebhookMetrics.Received(stripeEvent.Type, outcome);
         if (outcome.Rejected is { } rejected)
         {
             return ApiError.ValidationFailed.ToResult("The event cannot be stored: " + rejected);
@@ -79,7 +93,43 @@ internal static class StripeWebhookApi
         return outcome.Processed
             ? TypedResults.Ok(new WebhookResponse(true, outcome.Duplicate))
             : ApiError.Internal.ToResult("The event was stored but could not be applied; Stripe will retry, or replay it from the admin API.",
-                new Dictionary<string, object?> { ["eventId"] = id, ["error"] = outcome.Error });
+                new Dictionary<string, object?> { ["eventId"] = stripeEvent.Id, ["error"] = outcome.Error });
+
+        static IResult Refused(string reason, string message) =>
+            ApiError.ValidationFailed.ToResult(message, new Dictionary<string, object?> { ["reason"] = reason });
+    }
+
+    /// <summary>How many times an event is refetched when other events keep overtaking the fetched object.</summary>
+    private const int RefetchAttempts = 3;
+
+    /// <summary>
+    /// An event that could not be ordered with certainty: fetch the subscription from Stripe (Stripe.net) and apply
+    /// that in its place, while the subscription is still where it was; a failure is recorded on the event (500, so
+    /// Stripe retries).
+    /// </summary>
+    private static async Task<StripeEventOutcome> RefetchedAsync(
+        IStripeEventGrain grain, StripeEventOutcome outcome, StripeApiClient stripe, ILogger logger, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < RefetchAttempts && outcome.Refetch is { } refetch; attempt++)
+        {
+            global::Stripe.Subscription current;
+            try
+            {
+                current = await stripe.GetSubscriptionAsync(refetch.StripeSubscriptionId, cancellationToken);
+            }
+            catch (Exception exception) when (exception is StripeApiException or InvalidOperationException)
+            {
+                logger.LogWarning(exception, "Stripe event {EventId}: fetching subscription {SubscriptionId} failed", grain.GetPrimaryKeyString(), refetch.StripeSubscriptionId);
+                return await grain.RecordFailureAsync($"fetching subscription {refetch.StripeSubscriptionId} from Stripe failed: {exception.Message}");
+            }
+
+            var parsed = StripeEventParser.FromSubscription(grain.GetPrimaryKeyString(), "subscription.fetched", default, current);
+            outcome = await grain.ApplyCurrentAsync(parsed.Update, parsed.UserId, parsed.AgentId, refetch.Etag);
+        }
+
+        return outcome.Refetch is null
+            ? outcome
+            : await grain.RecordFailureAsync($"subscription {outcome.Refetch.StripeSubscriptionId} kept changing while it was fetched {RefetchAttempts} times");
     }
 
     private static async Task<IResult> ListAsync(bool? processed, int? limit, IGrainFactory grains)
@@ -94,7 +144,7 @@ internal static class StripeWebhookApi
         return TypedResults.Ok(new StripeEventListResponse(await grains.GetGrain<IBillingDirectoryGrain>("billing").ListStripeEventsAsync(processed, limit ?? 100)));
     }
 
-    private static async Task<IResult> ReplayAsync(string id, IGrainFactory grains)
+    private static async Task<IResult> ReplayAsync(string id, IGrainFactory grains, StripeApiClient stripe, ILogger<StripeApiClient> logger, HttpContext context)
     {
         var validation = new RequestValidation();
         var eventId = validation.Text("id", id, 255);
@@ -103,7 +153,8 @@ internal static class StripeWebhookApi
             return validation.Problem();
         }
 
-        var outcome = await grains.GetGrain<IStripeEventGrain>(eventId!).ProcessAsync();
+        var grain = grains.GetGrain<IStripeEventGrain>(eventId!);
+        var outcome = await RefetchedAsync(grain, await grain.ProcessAsync(stripe.Configured), stripe, logger, context.RequestAborted);
         return outcome.Found ? TypedResults.Ok(new ReplayResponse(eventId!, outcome.Processed, outcome.Error)) : ApiError.NotFound.ToResult("No such Stripe event.");
     }
 }

@@ -10,7 +10,7 @@ namespace Tollgate.Grains.Billing;
 /// </summary>
 public sealed class StripeEventGrain(PostgresDatabase database) : Grain, IStripeEventGrain
 {
-    public async Task<StripeEventOutcome> ReceiveAsync(string type, DateTimeOffset created, string payload)
+    public async Task<StripeEventOutcome> ReceiveAsync(string type, DateTimeOffset created, string payload, bool canRefetch)
     {
         try
         {
@@ -24,10 +24,10 @@ public sealed class StripeEventGrain(PostgresDatabase database) : Grain, IStripe
             return new StripeEventOutcome(false, false, false, null, unstorable.MessageText);
         }
 
-        return await ProcessAsync();
+        return await ProcessAsync(canRefetch);
     }
 
-    public async Task<StripeEventOutcome> ProcessAsync()
+    public async Task<StripeEventOutcome> ProcessAsync(bool canRefetch)
     {
         await using var read = database.DataSource.CreateCommand("SELECT payload::text, processed_at IS NOT NULL FROM stripe_events WHERE id = $1");
         read.Parameters.Add(new() { Value = this.GetPrimaryKeyString() });
@@ -48,9 +48,48 @@ public sealed class StripeEventGrain(PostgresDatabase database) : Grain, IStripe
         }
 
         await ExecuteAsync("UPDATE stripe_events SET attempts = attempts + 1 WHERE id = $1", this.GetPrimaryKeyString());
+        return await RecordedAsync(async () =>
+        {
+            if (StripeEventParser.Parse(this.GetPrimaryKeyString(), payload) is not { } parsed)
+            {
+                return (null, "ignored: not an event type Tollgate handles");
+            }
+
+            return await ApplyAsync(parsed, subscription => subscription.ApplyStripeAsync(parsed.Update, canRefetch));
+        });
+    }
+
+    public async Task<StripeEventOutcome> ApplyCurrentAsync(StripeSubscriptionUpdate current, string? userId, string? agentId, string? etag)
+    {
+        await using var read = database.DataSource.CreateCommand("SELECT created FROM stripe_events WHERE id = $1");
+        read.Parameters.Add(new() { Value = this.GetPrimaryKeyString() });
+        if (await read.ExecuteScalarAsync() is not DateTime created)
+        {
+            return new StripeEventOutcome(false, false, false, null);
+        }
+
+        // Stripe's object is newer than the event; it is dated by the event, so that later events still apply by their own time.
+        var update = current with { EventId = this.GetPrimaryKeyString(), EventCreated = new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) };
+        return await RecordedAsync(() => ApplyAsync(new ParsedStripeEvent(update, userId, agentId), subscription => subscription.ApplyCurrentStripeAsync(update, etag)));
+    }
+
+    public async Task<StripeEventOutcome> RecordFailureAsync(string error)
+    {
+        await ExecuteAsync("UPDATE stripe_events SET last_error = $2 WHERE id = $1 AND processed_at IS NULL", this.GetPrimaryKeyString(), error);
+        return new StripeEventOutcome(true, false, false, error);
+    }
+
+    /// <summary>Runs one application; a note marks the event processed without a subscription applying it; a failure is recorded.</summary>
+    private async Task<StripeEventOutcome> RecordedAsync(Func<Task<(StripeRefetch? Refetch, string? Note)>> apply)
+    {
         try
         {
-            var note = await ApplyAsync(payload);
+            var (refetch, note) = await apply();
+            if (refetch is not null)
+            {
+                return new StripeEventOutcome(true, false, false, null, Refetch: refetch);
+            }
+
             if (note is not null)
             {
                 await ExecuteAsync("UPDATE stripe_events SET processed_at = now(), last_error = $2 WHERE id = $1 AND processed_at IS NULL", this.GetPrimaryKeyString(), note);
@@ -65,14 +104,9 @@ public sealed class StripeEventGrain(PostgresDatabase database) : Grain, IStripe
         }
     }
 
-    /// <summary>Applies the event; returns a note when it was acknowledged without a subscription applying it.</summary>
-    private async Task<string?> ApplyAsync(string payload)
+    /// <summary>Finds the subscription the event is about and applies it there.</summary>
+    private async Task<(StripeRefetch? Refetch, string? Note)> ApplyAsync(ParsedStripeEvent parsed, Func<ISubscriptionGrain, Task<StripeApplyResult>> apply)
     {
-        if (StripeEventParser.Parse(this.GetPrimaryKeyString(), payload) is not { } parsed)
-        {
-            return "ignored: not an event type Tollgate handles";
-        }
-
         var key = parsed is { UserId: { } userId, AgentId: { } agentId }
             ? $"{userId}/{agentId}"
             : parsed.Update.StripeSubscriptionId is { } stripeId
@@ -80,12 +114,16 @@ public sealed class StripeEventGrain(PostgresDatabase database) : Grain, IStripe
                 : null;
         if (key is null)
         {
-            return "ignored: the event names no userId/agentId metadata and no known subscription";
+            return (null, "ignored: the event names no userId/agentId metadata and no known subscription");
         }
 
-        return await GrainFactory.GetGrain<ISubscriptionGrain>(key).ApplyStripeAsync(parsed.Update)
-            ? null
-            : "ignored: older than the last event the subscription applied";
+        var result = await apply(GrainFactory.GetGrain<ISubscriptionGrain>(key));
+        return result.Outcome switch
+        {
+            StripeApplyOutcome.Applied => (null, null),
+            StripeApplyOutcome.Refetch => (new StripeRefetch(parsed.Update.StripeSubscriptionId!, result.Etag), null),
+            _ => (null, "ignored: older than the last event the subscription applied, or a move backwards"),
+        };
     }
 
     private async Task ExecuteAsync(string sql, params object?[] parameters)

@@ -1,79 +1,81 @@
-using System.Text.Json;
+using Stripe;
+using Stripe.Checkout;
 
 namespace Tollgate.Grains.Billing;
 
 /// <summary>
-/// Reads what a handled Stripe event says about a subscription, across API versions (the billing period moved
-/// from the subscription to its items, and an invoice's subscription to <c>parent.subscription_details</c>).
+/// Reads what a handled Stripe event says about a subscription, through Stripe.net's own types (API
+/// <c>2026-10-28.endive</c>; the shapes read here are the same from <c>2025-03-31.basil</c> on: the billing period on
+/// the subscription's items, an invoice's subscription under <c>parent.subscription_details</c>).
 /// </summary>
 public static class StripeEventParser
 {
     public static readonly string[] HandledTypes =
     [
-        "checkout.session.completed", "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted",
-        "customer.subscription.paused", "customer.subscription.resumed", "invoice.paid", "invoice.payment_failed",
+        EventTypes.CheckoutSessionCompleted, EventTypes.CustomerSubscriptionCreated, EventTypes.CustomerSubscriptionUpdated,
+        EventTypes.CustomerSubscriptionDeleted, EventTypes.CustomerSubscriptionPaused, EventTypes.CustomerSubscriptionResumed,
+        EventTypes.InvoicePaid, EventTypes.InvoicePaymentFailed,
     ];
+
+    /// <summary>The event as Stripe.net reads it; the API version is checked by the caller (<see cref="StripeApiVersions"/>).</summary>
+    public static Event Read(string payload) => EventUtility.ParseEvent(payload, throwOnApiVersionMismatch: false);
+
+    /// <summary>
+    /// Why a handled event cannot be applied as sent (its object is not the kind its type names), or null. Unhandled
+    /// types are always fine: they are stored and acknowledged.
+    /// </summary>
+    public static string? Problem(Event stripeEvent) => stripeEvent.Type switch
+    {
+        _ when !HandledTypes.Contains(stripeEvent.Type) => null,
+        EventTypes.CheckoutSessionCompleted when stripeEvent.Data?.Object is not Session => "data.object is not a checkout.session",
+        EventTypes.InvoicePaid or EventTypes.InvoicePaymentFailed when stripeEvent.Data?.Object is not Invoice => "data.object is not an invoice",
+        _ when stripeEvent.Type.StartsWith("customer.subscription.", StringComparison.Ordinal) && stripeEvent.Data?.Object is not Subscription =>
+            "data.object is not a subscription",
+        _ => null,
+    };
 
     /// <summary>The update with the (userId, agentId) its metadata names, or null for an event type Tollgate does not handle.</summary>
     public static ParsedStripeEvent? Parse(string eventId, string payload)
     {
-        using var document = JsonDocument.Parse(payload);
-        var root = document.RootElement;
-        var type = root.GetProperty("type").GetString()!;
-        var created = DateTimeOffset.FromUnixTimeSeconds(root.GetProperty("created").GetInt64());
-        var data = root.GetProperty("data").GetProperty("object");
-        return type switch
+        var stripeEvent = Read(payload);
+        var created = new DateTimeOffset(DateTime.SpecifyKind(stripeEvent.Created, DateTimeKind.Utc));
+        return stripeEvent.Data?.Object switch
         {
-            "checkout.session.completed" => new ParsedStripeEvent(
-                new StripeSubscriptionUpdate(eventId, type, created, true, null, Text(data, "subscription"), Text(data, "customer"), null, null, null, null),
-                Text(data, "metadata", "userId") ?? Text(data, "client_reference_id"), Text(data, "metadata", "agentId")),
-            _ when type.StartsWith("customer.subscription.", StringComparison.Ordinal) && HandledTypes.Contains(type) => Subscription(eventId, type, created, data),
-            "invoice.paid" or "invoice.payment_failed" => Invoice(eventId, type, created, data),
+            Session session when stripeEvent.Type == EventTypes.CheckoutSessionCompleted => new ParsedStripeEvent(
+                new StripeSubscriptionUpdate(eventId, stripeEvent.Type, created, true, null, session.SubscriptionId, session.CustomerId, null, null, null, null),
+                Meta(session.Metadata, "userId") ?? session.ClientReferenceId, Meta(session.Metadata, "agentId")),
+            Subscription subscription when HandledTypes.Contains(stripeEvent.Type) && stripeEvent.Type.StartsWith("customer.subscription.", StringComparison.Ordinal) =>
+                FromSubscription(eventId, stripeEvent.Type, created, subscription),
+            Invoice invoice when stripeEvent.Type is EventTypes.InvoicePaid or EventTypes.InvoicePaymentFailed => FromInvoice(eventId, stripeEvent.Type, created, invoice),
             _ => null,
         };
     }
 
-    private static ParsedStripeEvent Subscription(string eventId, string type, DateTimeOffset created, JsonElement subscription)
+    /// <summary>A subscription object (an event's, or one fetched from Stripe) as an update.</summary>
+    public static ParsedStripeEvent FromSubscription(string eventId, string type, DateTimeOffset created, Subscription subscription)
     {
-        var item = Path(subscription, "items", "data") is { ValueKind: JsonValueKind.Array } items && items.GetArrayLength() > 0 ? items[0] : default;
-        var start = Seconds(subscription, "current_period_start") ?? (item.ValueKind == JsonValueKind.Object ? Seconds(item, "current_period_start") : null);
-        var end = Seconds(subscription, "current_period_end") ?? (item.ValueKind == JsonValueKind.Object ? Seconds(item, "current_period_end") : null);
-        var price = item.ValueKind == JsonValueKind.Object ? Text(item, "price", "id") : null;
-        var cancel = subscription.TryGetProperty("cancel_at_period_end", out var c) && c.ValueKind is JsonValueKind.True or JsonValueKind.False ? c.GetBoolean() : (bool?)null;
+        var item = subscription.Items?.Data is { Count: > 0 } items ? items[0] : null;
         return new ParsedStripeEvent(
-            new StripeSubscriptionUpdate(eventId, type, created, false, Text(subscription, "status"), Text(subscription, "id"), Text(subscription, "customer"), price, start, end, cancel),
-            Text(subscription, "metadata", "userId"), Text(subscription, "metadata", "agentId"));
+            new StripeSubscriptionUpdate(eventId, type, created, false, subscription.Status, subscription.Id, subscription.CustomerId, item?.Price?.Id,
+                Instant(item?.CurrentPeriodStart), Instant(item?.CurrentPeriodEnd), subscription.CancelAtPeriodEnd),
+            Meta(subscription.Metadata, "userId"), Meta(subscription.Metadata, "agentId"));
     }
 
-    private static ParsedStripeEvent Invoice(string eventId, string type, DateTimeOffset created, JsonElement invoice)
+    private static ParsedStripeEvent FromInvoice(string eventId, string type, DateTimeOffset created, Invoice invoice)
     {
-        var details = Path(invoice, "subscription_details") ?? Path(invoice, "parent", "subscription_details");
-        var subscriptionId = Text(invoice, "subscription") ?? (details is { } d ? Text(d, "subscription") : null);
-        var line = Path(invoice, "lines", "data") is { ValueKind: JsonValueKind.Array } lines && lines.GetArrayLength() > 0 ? lines[0] : default;
-        var period = line.ValueKind == JsonValueKind.Object ? Path(line, "period") : null;
-        var status = type == "invoice.paid" ? SubscriptionStatus.Active : SubscriptionStatus.PastDue;
+        var details = invoice.Parent?.SubscriptionDetails;
+        var period = invoice.Lines?.Data is { Count: > 0 } lines ? lines[0].Period : null;
+        var status = type == EventTypes.InvoicePaid ? SubscriptionStatus.Active : SubscriptionStatus.PastDue;
         return new ParsedStripeEvent(
-            new StripeSubscriptionUpdate(eventId, type, created, false, status, subscriptionId, Text(invoice, "customer"), null,
-                period is { } p ? Seconds(p, "start") : null, period is { } q ? Seconds(q, "end") : null, null),
-            details is { } m ? Text(m, "metadata", "userId") : null, details is { } n ? Text(n, "metadata", "agentId") : null);
+            new StripeSubscriptionUpdate(eventId, type, created, false, status, details?.SubscriptionId, invoice.CustomerId, null,
+                Instant(period?.Start), Instant(period?.End), null),
+            Meta(details?.Metadata, "userId"), Meta(details?.Metadata, "agentId"));
     }
 
-    private static JsonElement? Path(JsonElement element, params string[] names)
-    {
-        foreach (var name in names)
-        {
-            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out element) || element.ValueKind == JsonValueKind.Null)
-            {
-                return null;
-            }
-        }
+    private static string? Meta(Dictionary<string, string>? metadata, string key) =>
+        metadata is not null && metadata.TryGetValue(key, out var value) && !string.IsNullOrEmpty(value) ? value : null;
 
-        return element;
-    }
-
-    private static string? Text(JsonElement element, params string[] names) =>
-        Path(element, names) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
-
-    private static DateTimeOffset? Seconds(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? DateTimeOffset.FromUnixTimeSeconds(value.GetInt64()) : null;
+    /// <summary>Stripe.net reads an absent timestamp as <c>default(DateTime)</c>: that is "not carried", not year 1.</summary>
+    private static DateTimeOffset? Instant(DateTime? value) =>
+        value is { } time && time != default ? new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)) : null;
 }

@@ -89,14 +89,69 @@ public sealed class SubscriptionGrain([PersistentState("subscription")] IPersist
         return outcomes;
     }
 
-    public async Task<bool> ApplyStripeAsync(StripeSubscriptionUpdate update)
+    public async Task<StripeApplyResult> ApplyStripeAsync(StripeSubscriptionUpdate update, bool canRefetch)
     {
         var before = state.State;
-        if (!update.LinkOnly && before.LastEventAt is { } last && update.EventCreated < last)
+        if (!update.LinkOnly && before.LastEventAt is { } last)
         {
-            return false;
+            if (update.EventCreated < last)
+            {
+                return new StripeApplyResult(StripeApplyOutcome.Ignored);
+            }
+
+            // Stripe's created has one-second resolution and Stripe advises against ordering by it: the same second
+            // as the last applied, or a status going backwards, is not known to be newer. Stripe's current object is.
+            var backwards = MovesBackwards(before, update);
+            if (update.EventCreated == last || backwards)
+            {
+                if (canRefetch && update.StripeSubscriptionId is not null)
+                {
+                    return new StripeApplyResult(StripeApplyOutcome.Refetch, state.Etag);
+                }
+
+                if (backwards)
+                {
+                    return new StripeApplyResult(StripeApplyOutcome.Ignored);
+                }
+            }
         }
 
+        await ApplyAsync(before, update, update.EventCreated);
+        return new StripeApplyResult(StripeApplyOutcome.Applied);
+    }
+
+    public async Task<StripeApplyResult> ApplyCurrentStripeAsync(StripeSubscriptionUpdate current, string? etag)
+    {
+        if (state.Etag != etag)
+        {
+            // Another event was applied since the refetch was asked: the fetched object may predate it.
+            return new StripeApplyResult(StripeApplyOutcome.Refetch, state.Etag);
+        }
+
+        var before = state.State;
+        await ApplyAsync(before, current, before.LastEventAt is { } last && last > current.EventCreated ? last : current.EventCreated);
+        return new StripeApplyResult(StripeApplyOutcome.Applied);
+    }
+
+    /// <summary>
+    /// Whether the update would take the same Stripe subscription back to an earlier stage: out of a terminal status
+    /// (<c>canceled</c>, <c>incomplete_expired</c>), or back to <c>incomplete</c> after it was paid.
+    /// </summary>
+    private static bool MovesBackwards(SubscriptionState before, StripeSubscriptionUpdate update) =>
+        update.Status is { } status
+        && (before.StripeSubscriptionId is null || update.StripeSubscriptionId is null || before.StripeSubscriptionId == update.StripeSubscriptionId)
+        && Stage(status) < Stage(before.Status);
+
+    private static int Stage(string status) => status switch
+    {
+        SubscriptionStatus.None => 0,
+        "incomplete" => 1,
+        SubscriptionStatus.Canceled or "incomplete_expired" => 3,
+        _ => 2,
+    };
+
+    private async Task ApplyAsync(SubscriptionState before, StripeSubscriptionUpdate update, DateTimeOffset lastEventAt)
+    {
         var now = clock.GetUtcNow();
         var next = before with
         {
@@ -116,7 +171,7 @@ public sealed class SubscriptionGrain([PersistentState("subscription")] IPersist
                 Status = update.Status ?? before.Status,
                 PriceId = update.PriceId ?? before.PriceId,
                 CancelAtPeriodEnd = update.CancelAtPeriodEnd ?? before.CancelAtPeriodEnd,
-                LastEventAt = update.EventCreated,
+                LastEventAt = lastEventAt,
             };
             next = next with { QuotaLimit = await LimitOfAsync(next.PriceId) ?? before.QuotaLimit };
             if (update.PeriodStart is { } start)
@@ -149,8 +204,6 @@ public sealed class SubscriptionGrain([PersistentState("subscription")] IPersist
             state.State = before;
             throw;
         }
-
-        return true;
     }
 
     public async Task<SubscriptionInfo> AdjustAsync(long delta, string reason, string actorUserId)

@@ -1,4 +1,4 @@
-using Tollgate.ApiHost.Stripe;
+using Stripe;
 using Tollgate.LoadTest.Http;
 
 namespace Tollgate.LoadTest.Seeding;
@@ -18,9 +18,13 @@ public sealed class StripeEvents(ApiClient api, string webhookSecret)
     /// <summary>Posts <paramref name="payload"/> to <c>/api/stripe/webhook</c> signed with the secret, as Stripe does.</summary>
     public Task<ApiAnswer> PostAsync(byte[] payload, CancellationToken cancellationToken = default)
     {
-        var signature = StripeSignature.Sign(webhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), payload);
+        var signature = Sign(webhookSecret, payload);
         return api.SendAsync(HttpMethod.Post, "/api/stripe/webhook", payload, null, [new("Stripe-Signature", signature)], cancellationToken);
     }
+
+    /// <summary>The <c>Stripe-Signature</c> header Stripe would send for <paramref name="payload"/> now, made by Stripe.net.</summary>
+    public static string Sign(string secret, byte[] payload) =>
+        EventUtility.GenerateSignatureHeader(System.Text.Encoding.UTF8.GetString(payload), secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
     /// <summary>Why a refused webhook was refused, in the words an operator needs.</summary>
     public static string Explain(ApiAnswer answer) =>

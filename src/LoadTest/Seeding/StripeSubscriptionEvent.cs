@@ -18,7 +18,7 @@ public static class StripeSubscriptionEvent
             @object = "event",
             type,
             created,
-            api_version = "2025-09-30.clover",
+            api_version = Stripe.StripeConfiguration.ApiVersion,
             data = new
             {
                 @object = new

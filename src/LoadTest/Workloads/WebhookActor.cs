@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Tollgate.ApiHost.Stripe;
 using Tollgate.LoadTest.Http;
 using Tollgate.LoadTest.Metrics;
 using Tollgate.LoadTest.Seeding;
@@ -58,7 +57,7 @@ public sealed class WebhookActor(World world, TimedRequests requests, string sec
         var body = new BodyBuffer();
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            var signature = StripeSignature.Sign(secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), payload);
+            var signature = StripeEvents.Sign(secret, payload);
             var answer = await requests.SendAsync(Operation.Webhook, HttpMethod.Post, "/api/stripe/webhook", payload, null, body, stop,
                 headers: [new("Stripe-Signature", signature)]);
             if (answer is not null)

@@ -1,13 +1,15 @@
 using System.Text;
 using System.Text.Json;
+using Stripe;
 using Tollgate.ApiHost.Stripe;
 using Xunit;
 
 namespace Tollgate.ApiHost.Tests.Stripe;
 
 /// <summary>
-/// <see cref="StripeSignature"/> against headers made by Stripe's own npm package (<c>stripe</c>,
-/// <c>webhooks.generateTestHeaderString</c>), and our <see cref="StripeSignature.Sign"/> checked by its
+/// <see cref="StripeWebhookVerifier"/> (Stripe.net's verification over every configured secret) against headers made
+/// by Stripe's own npm package (<c>stripe</c>, <c>webhooks.generateTestHeaderString</c>), and Stripe.net's
+/// <see cref="EventUtility.GenerateSignatureHeader"/> (what the load tester signs with) checked by the npm package's
 /// <c>webhooks.constructEvent</c> (Compat/stripe-sign.mjs).
 /// </summary>
 public sealed class StripeSignatureTests
@@ -21,7 +23,7 @@ public sealed class StripeSignatureTests
         + "  \"data\": {\"object\": {\"description\": \"Agent plan — naïve café 🚀\"}}\r\n}";
 
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_780_000_000);
-    private static readonly byte[] Body = Encoding.UTF8.GetBytes(Payload);
+    private const string Body = Payload;
 
     [Fact]
     public async Task AHeaderFromStripesPackageIsValidOverTheExactBytesOnly()
@@ -29,16 +31,16 @@ public sealed class StripeSignatureTests
         var header = await NpmHeaderAsync(Secret, Now.ToUnixTimeSeconds());
 
         Assert.Matches("^t=1780000000,v1=[0-9a-f]{64}$", header);
-        Assert.Equal(StripeSignatureResult.Valid, StripeSignature.Verify(header, Body, [Secret], Now));
+        Assert.Equal(StripeSignatureResult.Valid, StripeWebhookVerifier.Verify(header, Body, [Secret], Now));
         Assert.Equal(StripeSignatureResult.Mismatch,
-            StripeSignature.Verify(header, Encoding.UTF8.GetBytes(Payload.Replace("\r\n", "\n", StringComparison.Ordinal)), [Secret], Now));
-        Assert.Equal(StripeSignatureResult.Mismatch, StripeSignature.Verify(header, Encoding.Latin1.GetBytes(Payload), [Secret], Now));
+            StripeWebhookVerifier.Verify(header, Payload.Replace("\r\n", "\n", StringComparison.Ordinal), [Secret], Now));
+        Assert.Equal(StripeSignatureResult.Mismatch, StripeWebhookVerifier.Verify(header, Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(Payload)), [Secret], Now));
     }
 
     [Fact]
-    public async Task OurSignProducesTheSameHeaderAsStripesPackage()
+    public async Task StripeNetSignsAsStripesPackageDoes()
     {
-        Assert.Equal(await NpmHeaderAsync(Secret, Now.ToUnixTimeSeconds()), StripeSignature.Sign(Secret, Now.ToUnixTimeSeconds(), Body));
+        Assert.Equal(await NpmHeaderAsync(Secret, Now.ToUnixTimeSeconds()), EventUtility.GenerateSignatureHeader(Body, Secret, Now.ToUnixTimeSeconds()));
     }
 
     [Fact]
@@ -46,19 +48,19 @@ public sealed class StripeSignatureTests
     {
         var header = await NpmHeaderAsync(Secret, Now.ToUnixTimeSeconds());
 
-        Assert.Equal(StripeSignatureResult.Mismatch, StripeSignature.Verify(header, Body, [OtherSecret], Now));
-        Assert.Equal(StripeSignatureResult.Mismatch, StripeSignature.Verify(header, Body, [], Now));
-        Assert.Equal(StripeSignatureResult.Mismatch, StripeSignature.Verify(header, Body, [""], Now));
+        Assert.Equal(StripeSignatureResult.Mismatch, StripeWebhookVerifier.Verify(header, Body, [OtherSecret], Now));
+        Assert.Equal(StripeSignatureResult.Mismatch, StripeWebhookVerifier.Verify(header, Body, [], Now));
+        Assert.Equal(StripeSignatureResult.Mismatch, StripeWebhookVerifier.Verify(header, Body, [""], Now));
     }
 
     [Fact]
     public async Task ATamperedBodyIsAMismatch()
     {
         var header = await NpmHeaderAsync(Secret, Now.ToUnixTimeSeconds());
-        var tampered = Encoding.UTF8.GetBytes(Payload.Replace("invoice.paid", "invoice.payd", StringComparison.Ordinal));
+        var tampered = Payload.Replace("invoice.paid", "invoice.payd", StringComparison.Ordinal);
 
-        Assert.Equal(StripeSignatureResult.Mismatch, StripeSignature.Verify(header, tampered, [Secret], Now));
-        Assert.Equal(StripeSignatureResult.Mismatch, StripeSignature.Verify(header, [.. Body, (byte)'\n'], [Secret], Now));
+        Assert.Equal(StripeSignatureResult.Mismatch, StripeWebhookVerifier.Verify(header, tampered, [Secret], Now));
+        Assert.Equal(StripeSignatureResult.Mismatch, StripeWebhookVerifier.Verify(header, Body + "\n", [Secret], Now));
     }
 
     [Fact]
@@ -66,27 +68,27 @@ public sealed class StripeSignatureTests
     {
         var now = Now.ToUnixTimeSeconds();
 
-        Assert.Equal(StripeSignatureResult.Stale, StripeSignature.Verify(await NpmHeaderAsync(Secret, now - 301), Body, [Secret], Now));
-        Assert.Equal(StripeSignatureResult.Stale, StripeSignature.Verify(await NpmHeaderAsync(Secret, now + 301), Body, [Secret], Now));
-        Assert.Equal(StripeSignatureResult.Valid, StripeSignature.Verify(await NpmHeaderAsync(Secret, now - 300), Body, [Secret], Now));
-        Assert.Equal(StripeSignatureResult.Valid, StripeSignature.Verify(await NpmHeaderAsync(Secret, now + 300), Body, [Secret], Now));
+        Assert.Equal(StripeSignatureResult.Stale, StripeWebhookVerifier.Verify(await NpmHeaderAsync(Secret, now - 301), Body, [Secret], Now));
+        Assert.Equal(StripeSignatureResult.Stale, StripeWebhookVerifier.Verify(await NpmHeaderAsync(Secret, now + 301), Body, [Secret], Now));
+        Assert.Equal(StripeSignatureResult.Valid, StripeWebhookVerifier.Verify(await NpmHeaderAsync(Secret, now - 300), Body, [Secret], Now));
+        Assert.Equal(StripeSignatureResult.Valid, StripeWebhookVerifier.Verify(await NpmHeaderAsync(Secret, now + 300), Body, [Secret], Now));
         Assert.Equal(StripeSignatureResult.Valid,
-            StripeSignature.Verify(await NpmHeaderAsync(Secret, now - 3_000), Body, [Secret], Now, toleranceSeconds: 3_600));
+            StripeWebhookVerifier.Verify(await NpmHeaderAsync(Secret, now - 3_000), Body, [Secret], Now, toleranceSeconds: 3_600));
     }
 
     [Fact]
     public void AForgedStaleHeaderIsReportedAsAMismatch()
     {
-        var forged = StripeSignature.Sign(OtherSecret, Now.ToUnixTimeSeconds() - 10_000, Body);
+        var forged = EventUtility.GenerateSignatureHeader(Body, OtherSecret, Now.ToUnixTimeSeconds() - 10_000);
 
-        Assert.Equal(StripeSignatureResult.Mismatch, StripeSignature.Verify(forged, Body, [Secret], Now));
+        Assert.Equal(StripeSignatureResult.Mismatch, StripeWebhookVerifier.Verify(forged, Body, [Secret], Now));
     }
 
     [Theory]
     [InlineData(null)]
     [InlineData("")]
     public void NoHeaderIsMissing(string? header) =>
-        Assert.Equal(StripeSignatureResult.Missing, StripeSignature.Verify(header, Body, [Secret], Now));
+        Assert.Equal(StripeSignatureResult.Missing, StripeWebhookVerifier.Verify(header, Body, [Secret], Now));
 
     [Theory]
     [InlineData("garbage")]
@@ -98,7 +100,7 @@ public sealed class StripeSignatureTests
     [InlineData("t=1780000000,t=1780000001,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd")]
     [InlineData("t=99999999999999999999999,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd")]
     public void AHeaderWithoutAParsableTimestampIsMalformed(string header) =>
-        Assert.Equal(StripeSignatureResult.Malformed, StripeSignature.Verify(header, Body, [Secret], Now));
+        Assert.Equal(StripeSignatureResult.Malformed, StripeWebhookVerifier.Verify(header, Body, [Secret], Now));
 
     [Fact]
     public async Task OnlyAV0SignatureIsNoSignature()
@@ -106,9 +108,9 @@ public sealed class StripeSignatureTests
         var header = await NpmHeaderAsync(Secret, Now.ToUnixTimeSeconds(), scheme: "v0");
 
         Assert.StartsWith("t=1780000000,v0=", header, StringComparison.Ordinal);
-        Assert.Equal(StripeSignatureResult.NoSignature, StripeSignature.Verify(header, Body, [Secret], Now));
-        Assert.Equal(StripeSignatureResult.NoSignature, StripeSignature.Verify("t=1780000000", Body, [Secret], Now));
-        Assert.Equal(StripeSignatureResult.NoSignature, StripeSignature.Verify(header + ",v2=abc,x=y", Body, [Secret], Now));
+        Assert.Equal(StripeSignatureResult.NoSignature, StripeWebhookVerifier.Verify(header, Body, [Secret], Now));
+        Assert.Equal(StripeSignatureResult.NoSignature, StripeWebhookVerifier.Verify("t=1780000000", Body, [Secret], Now));
+        Assert.Equal(StripeSignatureResult.NoSignature, StripeWebhookVerifier.Verify(header + ",v2=abc,x=y", Body, [Secret], Now));
     }
 
     [Fact]
@@ -117,11 +119,11 @@ public sealed class StripeSignatureTests
         var valid = await NpmHeaderAsync(Secret, Now.ToUnixTimeSeconds());
         var t = $"t={Now.ToUnixTimeSeconds()}";
 
-        Assert.Equal(StripeSignatureResult.Mismatch, StripeSignature.Verify($"{t},v1=zz", Body, [Secret], Now));
-        Assert.Equal(StripeSignatureResult.Mismatch, StripeSignature.Verify($"{t},v1={new string('g', 64)}", Body, [Secret], Now));
-        Assert.Equal(StripeSignatureResult.Mismatch, StripeSignature.Verify($"{t},v1=", Body, [Secret], Now));
-        Assert.Equal(StripeSignatureResult.Mismatch, StripeSignature.Verify(valid + "00", Body, [Secret], Now));
-        Assert.Equal(StripeSignatureResult.Valid, StripeSignature.Verify($"{t},v1=zz,{valid[(t.Length + 1)..]}", Body, [Secret], Now));
+        Assert.Equal(StripeSignatureResult.Mismatch, StripeWebhookVerifier.Verify($"{t},v1=zz", Body, [Secret], Now));
+        Assert.Equal(StripeSignatureResult.Mismatch, StripeWebhookVerifier.Verify($"{t},v1={new string('g', 64)}", Body, [Secret], Now));
+        Assert.Equal(StripeSignatureResult.Mismatch, StripeWebhookVerifier.Verify($"{t},v1=", Body, [Secret], Now));
+        Assert.Equal(StripeSignatureResult.Mismatch, StripeWebhookVerifier.Verify(valid + "00", Body, [Secret], Now));
+        Assert.Equal(StripeSignatureResult.Valid, StripeWebhookVerifier.Verify($"{t},v1=zz,{valid[(t.Length + 1)..]}", Body, [Secret], Now));
     }
 
     [Fact]
@@ -134,19 +136,19 @@ public sealed class StripeSignatureTests
         var withV0 = both + ",v0=6ffbb59b2300aae63f272406069a9788598b792a944a07aba816edb039989a39";
 
         Assert.Matches("^t=1780000000,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$", both);
-        Assert.Equal(StripeSignatureResult.Valid, StripeSignature.Verify(both, Body, [OldSecret], Now));
-        Assert.Equal(StripeSignatureResult.Valid, StripeSignature.Verify(both, Body, [Secret], Now));
-        Assert.Equal(StripeSignatureResult.Valid, StripeSignature.Verify(both, Body, [OtherSecret, Secret], Now));
-        Assert.Equal(StripeSignatureResult.Valid, StripeSignature.Verify(withV0, Body, [Secret, OldSecret], Now));
-        Assert.Equal(StripeSignatureResult.Mismatch, StripeSignature.Verify(both, Body, [OtherSecret], Now));
+        Assert.Equal(StripeSignatureResult.Valid, StripeWebhookVerifier.Verify(both, Body, [OldSecret], Now));
+        Assert.Equal(StripeSignatureResult.Valid, StripeWebhookVerifier.Verify(both, Body, [Secret], Now));
+        Assert.Equal(StripeSignatureResult.Valid, StripeWebhookVerifier.Verify(both, Body, [OtherSecret, Secret], Now));
+        Assert.Equal(StripeSignatureResult.Valid, StripeWebhookVerifier.Verify(withV0, Body, [Secret, OldSecret], Now));
+        Assert.Equal(StripeSignatureResult.Mismatch, StripeWebhookVerifier.Verify(both, Body, [OtherSecret], Now));
         // One secret configured, header signed with the other only.
-        Assert.Equal(StripeSignatureResult.Valid, StripeSignature.Verify(withNew, Body, [OldSecret, Secret], Now));
+        Assert.Equal(StripeSignatureResult.Valid, StripeWebhookVerifier.Verify(withNew, Body, [OldSecret, Secret], Now));
     }
 
     [Fact]
-    public async Task StripesConstructEventAcceptsOurSignAndRejectsATamperedOne()
+    public async Task StripesConstructEventAcceptsStripeNetsHeaderAndRejectsATamperedBody()
     {
-        var header = StripeSignature.Sign(Secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Body);
+        var header = EventUtility.GenerateSignatureHeader(Body, Secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
         var accepted = await NpmVerifyAsync(Payload, header, Secret);
         Assert.True(accepted.ExitCode == 0, $"constructEvent rejected our header {header}: {accepted.Output}");

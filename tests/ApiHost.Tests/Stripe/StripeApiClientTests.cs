@@ -11,8 +11,8 @@ using Xunit;
 
 namespace Tollgate.ApiHost.Tests.Stripe;
 
-/// <summary><see cref="StripeCheckoutClient"/> against a local stand-in for Stripe's API that records what it receives.</summary>
-public sealed class StripeCheckoutClientTests : IAsyncLifetime
+/// <summary><see cref="StripeApiClient"/> against a local stand-in for Stripe's API that records what it receives.</summary>
+public sealed class StripeApiClientTests : IAsyncLifetime
 {
     private const string SecretKey = "sk_test_tollgate_51Hx";
 
@@ -113,7 +113,7 @@ public sealed class StripeCheckoutClientTests : IAsyncLifetime
     [Fact]
     public async Task WithoutASecretKeyNothingIsSent()
     {
-        var client = new StripeCheckoutClient(new HttpClient(), Options.Create(new StripeOptions { ApiBase = _apiBase }));
+        var client = new StripeApiClient(new HttpClient(), Options.Create(new StripeOptions { ApiBase = _apiBase }));
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
             client.CreateSubscriptionCheckoutAsync(Request("price_1Agent"), CancellationToken.None));
@@ -135,15 +135,15 @@ public sealed class StripeCheckoutClientTests : IAsyncLifetime
             .AddTollgateStripe()
             .BuildServiceProvider(validateScopes: true);
 
-        var client = services.GetRequiredService<StripeCheckoutClient>();
+        var client = services.GetRequiredService<StripeApiClient>();
         var session = await client.CreateSubscriptionCheckoutAsync(Request("price_1Agent"), CancellationToken.None);
 
         Assert.Equal("cs_test_1", session.Id);
         Assert.Equal($"Bearer {SecretKey}", Assert.Single(_requests).Authorization);
-        Assert.Equal(TimeSpan.FromSeconds(15), StripeCheckoutClient.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(15), StripeApiClient.Timeout);
     }
 
-    private static StripeCheckoutClient Client(string apiBase) =>
+    private static StripeApiClient Client(string apiBase) =>
         new(new HttpClient(), Options.Create(new StripeOptions { ApiBase = apiBase, SecretKey = SecretKey }));
 
     private static CheckoutRequest Request(string priceId) => new(
