@@ -56,7 +56,7 @@ public sealed class ApiKeyApiTests(Testing.PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task AnOrganizationKeyIsLimitedToItsPermissionsAndOutlivesItsCreatorsMembership()
+    public async Task AnOrganizationKeyIsLimitedToItsPermissionsAndLosesItsPowerWithItsCreatorsMembership()
     {
         await using var factory = new TollgateApiFactory(postgres.ConnectionString);
         var client = new AuthTestClient(factory.CreateBareClient());
@@ -75,11 +75,19 @@ public sealed class ApiKeyApiTests(Testing.PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.Forbidden, beyond.StatusCode);
         Assert.Equal("member", await postgres.ScalarAsync<string>("SELECT role FROM members WHERE organization_id = $1 AND user_id = $2", organizationId, newcomer.UserId));
 
-        await client.PostAsync("/api/auth/organization/remove-member", owner.Token, new { organizationId, userId = creator.UserId });
-
         Assert.True(await HasAsync(client, organizationKey, new { permissions = new { member = new[] { "create" } } }));
         Assert.False(await HasAsync(client, organizationKey, new { permissions = new { member = new[] { "update" } } }));
+        Assert.True(await HasAsync(client, personalKey, new { permissions = new { member = new[] { "update" } }, organizationId }));
+
+        // Issue 14: removed from the organization, the creator's keys hold nothing there on the next request.
+        await client.PostAsync("/api/auth/organization/remove-member", owner.Token, new { organizationId, userId = creator.UserId });
+
+        Assert.False(await HasAsync(client, organizationKey, new { permissions = new { member = new[] { "create" } } }));
         Assert.False(await HasAsync(client, personalKey, new { permissions = new { member = new[] { "create" } }, organizationId }));
+        // Not a member any more: the organization is not found for it, as for any outsider.
+        using var refused = await client.SendWithKeyAsync(HttpMethod.Post, "/api/auth/organization/add-member", organizationKey, new { userId = newcomer.UserId, role = "admin" });
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Equal("member", await postgres.ScalarAsync<string>("SELECT role FROM members WHERE organization_id = $1 AND user_id = $2", organizationId, newcomer.UserId));
     }
 
     [Fact]

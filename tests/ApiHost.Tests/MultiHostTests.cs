@@ -95,6 +95,69 @@ public sealed class MultiHostTests(PostgresFixture postgres)
         Assert.True(stale.Count == 0, $"{stale.Count} stale answers:\n{string.Join('\n', stale.Take(20))}");
     }
 
+    /// <summary>
+    /// Issue 14: a key made by an organization admin acts with the admin's membership as it is now, narrowed by the
+    /// key's permissions. Each change goes through host A; the very next request with the key goes through host B.
+    /// </summary>
+    [Fact]
+    public async Task AKeyActsWithItsCreatorsCurrentAuthorityOnTheNextRequestThroughTheOtherHost()
+    {
+        var adminEmail = AuthTestClient.NewEmail("key-admin");
+        await using var cluster = await StartClusterAsync(adminEmail);
+        var (a, b) = (cluster.A, cluster.B);
+        var platformAdmin = await a.SignUpAsync(adminEmail);
+        var owner = await a.SignUpAsync();
+        var creator = await a.SignUpAsync();
+        var organizationId = await a.CreateOrganizationAsync(owner.Token);
+        Assert.Equal(HttpStatusCode.OK, (await a.PostAsync("/api/auth/organization/add-member", owner.Token, new { organizationId, userId = creator.UserId, role = "admin" })).StatusCode);
+        var (organizationKey, _) = await a.CreateApiKeyAsync(creator.Token, new { name = "org", organizationId, permissions = new { member = new[] { "create", "update" }, ac = new[] { "read" } } });
+        var (personalKey, _) = await a.CreateApiKeyAsync(creator.Token, new { name = "mine" });
+        var memberCreate = new { permissions = new { member = new[] { "create" } } };
+        var memberDelete = new { permissions = new { member = new[] { "delete" } } };
+        var acRead = new { permissions = new { ac = new[] { "read" } } };
+        var inOrganization = new { permissions = new { member = new[] { "create" } }, organizationId };
+
+        async Task<string> KeyPowerAsync() =>
+            $"org-key member:create={await KeyHasAsync(b, organizationKey, memberCreate)} member:delete={await KeyHasAsync(b, organizationKey, memberDelete)} " +
+            $"ac:read={await KeyHasAsync(b, organizationKey, acRead)} personal-key member:create={await KeyHasAsync(b, personalKey, inOrganization)}";
+
+        // An admin: the key has what both the role and its own list allow (not member:delete, which it does not list).
+        Assert.Equal("org-key member:create=True member:delete=False ac:read=True personal-key member:create=True", await KeyPowerAsync());
+
+        await a.PostAsync("/api/auth/organization/update-member-role", owner.Token, new { organizationId, userId = creator.UserId, role = "member" });
+        Assert.Equal("org-key member:create=False member:delete=False ac:read=True personal-key member:create=False", await KeyPowerAsync());
+        using (var refused = await b.SendWithKeyAsync(HttpMethod.Post, "/api/auth/organization/add-member", organizationKey, new { userId = platformAdmin.UserId, role = "member" }))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        await a.PostAsync("/api/auth/organization/remove-member", owner.Token, new { organizationId, userId = creator.UserId });
+        Assert.Equal("org-key member:create=False member:delete=False ac:read=False personal-key member:create=False", await KeyPowerAsync());
+
+        await a.PostAsync("/api/auth/organization/add-member", owner.Token, new { organizationId, userId = creator.UserId, role = "admin" });
+        Assert.Equal("org-key member:create=True member:delete=False ac:read=True personal-key member:create=True", await KeyPowerAsync());
+        Assert.Equal(0L, await postgres.ScalarAsync<long>("SELECT count(*) FROM members WHERE organization_id = $1 AND user_id = $2", organizationId, platformAdmin.UserId));
+
+        using (var banned = await a.PostAsync("/api/auth/admin/ban-user", platformAdmin.Token, new { userId = creator.UserId, banReason = "key test" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, banned.StatusCode);
+        }
+
+        foreach (var key in new[] { organizationKey, personalKey })
+        {
+            using var refused = await b.SendWithKeyAsync(HttpMethod.Post, "/api/auth/organization/has-permission", key, memberCreate);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("BANNED", (await AuthTestClient.Json(refused)).GetProperty("code").GetString());
+        }
+    }
+
+    private static async Task<bool> KeyHasAsync(AuthTestClient client, string key, object body)
+    {
+        using var response = await client.SendWithKeyAsync(HttpMethod.Post, "/api/auth/organization/has-permission", key, body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await AuthTestClient.Json(response)).GetProperty("success").GetBoolean();
+    }
+
     [Fact]
     public async Task TwoThousandConcurrentConsumesThroughTwoHostsOnALimitOfOneThousandCountExactlyOnce()
     {

@@ -3,9 +3,10 @@ using Tollgate.Grains.Access;
 namespace Tollgate.Grains.ApiKeys;
 
 /// <summary>
-/// An API key without its secret. A key acts as <c>UserId</c>; an organization key (<c>OrganizationId</c> set)
-/// acts inside that organization with <c>OrganizationRole</c>, the creator's role when it was made, and outlives
-/// the creator's membership. <c>Permissions</c> (null: no further limit) narrows whatever the key acts with.
+/// An API key without its secret. A key acts as <c>UserId</c>, its creator, with the creator's roles as they are
+/// at each request; an organization key (<c>OrganizationId</c> set) acts only inside that organization, with the
+/// creator's membership there now (none once removed). <c>OrganizationRole</c> records the creator's role when the
+/// key was made, for the audit trail only. <c>Permissions</c> (null: no further limit) narrows whatever the key acts with.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("tollgate.ApiKeyInfo")]
 public sealed record ApiKeyInfo(

@@ -1,8 +1,8 @@
 namespace Tollgate.Grains.Organizations;
 
 /// <summary>
-/// Who changes membership: a user acting with its own membership (<c>Roles</c> null), or an organization API key
-/// acting with the role it was given (<c>Roles</c>), which does not depend on its creator staying a member.
+/// Who changes membership: a user (for an API key, its creator), acting with its membership as the organization
+/// holds it at that turn. A key brings no role of its own; its permissions were checked by the caller.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("tollgate.OrganizationActor")]
-public sealed record OrganizationActor(string UserId, string[]? Roles);
+public sealed record OrganizationActor(string UserId);

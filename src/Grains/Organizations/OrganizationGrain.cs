@@ -131,7 +131,7 @@ public sealed class OrganizationGrain([PersistentState("organization")] IPersist
             return OrganizationResult<MemberInfo>.Fail(OrganizationError.NotFound);
         }
 
-        var actorRoles = actor.Roles ?? (_members.TryGetValue(actor.UserId, out var roles) ? roles : null);
+        var actorRoles = _members.TryGetValue(actor.UserId, out var roles) ? roles : null;
         if (actorRoles is null)
         {
             return OrganizationResult<MemberInfo>.Fail(OrganizationError.NotAMember);
