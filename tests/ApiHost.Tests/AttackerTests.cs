@@ -69,7 +69,7 @@ public sealed class AttackerTests(Testing.PostgresFixture postgres)
         var body = Encoding.UTF8.GetBytes(BillingTestKit.SubscriptionEvent(eventId, "customer.subscription.created", Now, user.UserId, "agent-x", "price_x", "active", Now, Now + 60));
         body[body.Length - 2] = 0xFF;
         var signature = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(
-            Encoding.UTF8.GetBytes(BillingTestKit.WebhookSecret), [.. Encoding.ASCII.GetBytes($"{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}."), .. body]));
+            Encoding.UTF8.GetBytes(BillingTestKit.WebhookSecret), (byte[])[.. Encoding.ASCII.GetBytes($"{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}."), .. body]));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/stripe/webhook") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.TryAddWithoutValidation("Stripe-Signature", $"t={DateTimeOffset.UtcNow.ToUnixTimeSeconds()},v1={signature}");

@@ -32,11 +32,21 @@ internal static class StripeWebhookApi
     private static async Task<IResult> ReceiveAsync(
         HttpContext context, IOptions<StripeOptions> options, IGrainFactory grains, StripeApiClient stripe, TimeProvider clock, ILogger<StripeApiClient> logger)
     {
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        // Kestrel refuses bodies over the limit; this holds behind any server (and before a byte is verified or stored).
+        if (await ReadBoundedAsync(context) is not { } buffer)
+        {
+            StripeWebhookMetrics.Invalid(null);
+            return ApiError.PayloadTooLarge.ToResult($"A webhook body may be at most {ApiLimits.MaxRequestBodyBytes} bytes.");
+        }
+
         // Stripe signs the body's bytes; Stripe.net checks a string. Bytes that are not UTF-8 decode to U+FFFD, which
         // encodes back to other bytes, so such a body cannot verify (and Stripe never sends one).
-        var body = System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        string body;
+        using (buffer)
+        {
+            body = System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+
         var verdict = StripeWebhookVerifier.Verify(
             context.Request.Headers["Stripe-Signature"].ToString(), body, options.Value.EffectiveWebhookSecrets, clock.GetUtcNow(), options.Value.WebhookToleranceSeconds);
         if (verdict != StripeSignatureResult.Valid)
@@ -97,6 +107,31 @@ internal static class StripeWebhookApi
 
         static IResult Refused(string reason, string message) =>
             ApiError.ValidationFailed.ToResult(message, new Dictionary<string, object?> { ["reason"] = reason });
+    }
+
+    /// <summary>The body, or null when it is longer than <see cref="ApiLimits.MaxRequestBodyBytes"/>.</summary>
+    private static async Task<MemoryStream?> ReadBoundedAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength > ApiLimits.MaxRequestBodyBytes)
+        {
+            return null;
+        }
+
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > ApiLimits.MaxRequestBodyBytes)
+            {
+                await buffer.DisposeAsync();
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer;
     }
 
     /// <summary>How many times an event is refetched when other events keep overtaking the fetched object.</summary>
