@@ -138,6 +138,10 @@ public sealed class MultiHostTests(PostgresFixture postgres)
         Assert.Equal("org-key member:create=True member:delete=False ac:read=True personal-key member:create=True", await KeyPowerAsync());
         Assert.Equal(0L, await postgres.ScalarAsync<long>("SELECT count(*) FROM members WHERE organization_id = $1 AND user_id = $2", organizationId, platformAdmin.UserId));
 
+        // The organization deleted: the key it was made in holds nothing, there or anywhere.
+        Assert.Equal(HttpStatusCode.OK, (await a.PostAsync("/api/auth/organization/delete", owner.Token, new { organizationId })).StatusCode);
+        Assert.Equal("org-key member:create=False member:delete=False ac:read=False personal-key member:create=False", await KeyPowerAsync());
+
         using (var banned = await a.PostAsync("/api/auth/admin/ban-user", platformAdmin.Token, new { userId = creator.UserId, banReason = "key test" }))
         {
             Assert.Equal(HttpStatusCode.OK, banned.StatusCode);

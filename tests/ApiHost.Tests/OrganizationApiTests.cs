@@ -30,6 +30,44 @@ public sealed class OrganizationApiTests(Testing.PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task OnlyAnOwnerDeletesAnOrganizationAndThenNobodyHoldsARoleInItAndItsSlugIsFree()
+    {
+        await using var factory = new TollgateApiFactory(postgres.ConnectionString);
+        var client = new AuthTestClient(factory.CreateBareClient());
+        var owner = await client.SignUpAsync();
+        var admin = await client.SignUpAsync();
+        var slug = "del-" + Guid.NewGuid().ToString("N")[..12];
+        var organizationId = await client.CreateOrganizationAsync(owner.Token, slug);
+        await client.PostAsync("/api/auth/organization/add-member", owner.Token, new { organizationId, userId = admin.UserId, role = "admin" });
+        var (adminKey, _) = await client.CreateApiKeyAsync(admin.Token, new { name = "k", organizationId });
+
+        using (var refused = await client.PostAsync("/api/auth/organization/delete", admin.Token, new { organizationId }))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("organization:delete", (await AuthTestClient.Json(refused)).GetProperty("details").GetProperty("required")[0].GetString());
+        }
+
+        using (var byKey = await client.SendWithKeyAsync(HttpMethod.Post, "/api/auth/organization/delete", adminKey, new { organizationId }))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, byKey.StatusCode);
+        }
+
+        Assert.Equal(2L, await postgres.ScalarAsync<long>("SELECT count(*) FROM members WHERE organization_id = $1", organizationId));
+        using var deleted = await client.PostAsync("/api/auth/organization/delete", owner.Token, new { organizationId });
+
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        Assert.Equal(slug, (await AuthTestClient.Json(deleted)).GetProperty("slug").GetString());
+        Assert.Equal(0L, await postgres.ScalarAsync<long>("SELECT count(*) FROM members WHERE organization_id = $1", organizationId));
+        Assert.Equal(0L, await postgres.ScalarAsync<long>("SELECT count(*) FROM organizations WHERE id = $1", organizationId));
+        Assert.Equal(1L, await postgres.ScalarAsync<long>("SELECT count(*) FROM interactions WHERE user_id = $1 AND kind = 'organization_deleted'", owner.UserId));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/auth/organization/get-full-organization?organizationId={organizationId}", owner.Token)).StatusCode);
+        using var has = await client.SendWithKeyAsync(HttpMethod.Post, "/api/auth/organization/has-permission", adminKey, new { permissions = new { ac = new[] { "read" } } });
+        Assert.False((await AuthTestClient.Json(has)).GetProperty("success").GetBoolean());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/api/auth/organization/delete", owner.Token, new { organizationId })).StatusCode);
+        Assert.NotEqual(organizationId, await client.CreateOrganizationAsync(admin.Token, slug));
+    }
+
+    [Fact]
     public async Task MembershipChangesHoldOnTheNextRequestAndTheLastOwnerStays()
     {
         await using var factory = new TollgateApiFactory(postgres.ConnectionString);

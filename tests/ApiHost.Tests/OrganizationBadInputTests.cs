@@ -24,6 +24,7 @@ public sealed class OrganizationBadInputTests(PostgresFixture postgres, Organiza
     private const string UpdateMemberRole = "/api/auth/organization/update-member-role";
     private const string RemoveMember = "/api/auth/organization/remove-member";
     private const string SetActive = "/api/auth/organization/set-active";
+    private const string Delete = "/api/auth/organization/delete";
     private const string ListOrganizations = "/api/auth/organization/list";
     private const string GetFull = "/api/auth/organization/get-full-organization";
     private const string HasPermission = "/api/auth/organization/has-permission";
@@ -43,6 +44,7 @@ public sealed class OrganizationBadInputTests(PostgresFixture postgres, Organiza
         (UpdateMemberRole, ["userId", "role"]),
         (RemoveMember, ["userId"]),
         (HasPermission, ["permissions"]),
+        (Delete, ["organizationId"]),
         (KeyCreate, ["name"]),
         (KeyDelete, ["keyId"]),
         (KeyVerify, ["key"]),
@@ -59,6 +61,7 @@ public sealed class OrganizationBadInputTests(PostgresFixture postgres, Organiza
         ("GET", ListOrganizations, null),
         ("GET", GetFull, null),
         ("POST", HasPermission, """{"permissions":{"member":["create"]}}"""),
+        ("POST", Delete, """{"organizationId":"{org}"}"""),
         ("POST", KeyCreate, """{"name":"another"}"""),
         ("GET", KeyList, null),
         ("POST", KeyDelete, """{"keyId":"{keyId}"}"""),

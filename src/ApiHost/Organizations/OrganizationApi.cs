@@ -29,6 +29,9 @@ internal static class OrganizationApi
             .WithName("RemoveMember").WithSummary("Removes a member (member:delete, or oneself); the last owner cannot be removed.")
             .Produces<MemberResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        organization.MapPost("/delete", DeleteAsync).RequireCaller()
+            .WithName("DeleteOrganization").WithSummary("Deletes an organization (organization:delete, owners): its members lose their roles and keys made there their power.")
+            .Produces<OrganizationResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         organization.MapPost("/set-active", SetActiveAsync).RequireSession()
             .WithName("SetActiveOrganization").WithSummary("Sets (or with null clears) the session's active organization.")
             .Produces<OrganizationResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
@@ -140,6 +143,28 @@ internal static class OrganizationApi
         return organizationId is null
             ? JsonNull.Result()
             : TypedResults.Ok(OrganizationResponse.From((await grains.GetGrain<IOrganizationGrain>(organizationId).GetAsync())!));
+    }
+
+    private static async Task<IResult> DeleteAsync(
+        DeleteOrganizationRequest? body, HttpContext context, CallerResolver callers, OrganizationAuthorizer authorizer, IGrainFactory grains)
+    {
+        var validation = new RequestValidation();
+        // Named, never the active one by default: deleting is not something to do to whatever happens to be active.
+        var organizationId = validation.Id("organizationId", body?.OrganizationId);
+        if (validation.Failed)
+        {
+            return validation.Problem();
+        }
+
+        var caller = (await callers.ResolveAsync(context)).Caller!;
+        var decision = await authorizer.AuthorizeAsync(caller, organizationId, [OrganizationAccess.OrganizationDelete]);
+        if (!decision.Allowed)
+        {
+            return OrganizationProblems.From(decision);
+        }
+
+        var result = await grains.GetGrain<IOrganizationGrain>(organizationId!).DeleteAsync(OrganizationAuthorizer.ActorOf(caller));
+        return result.Succeeded ? TypedResults.Ok(OrganizationResponse.From(result.Value!)) : OrganizationProblems.From(result);
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, CallerResolver callers, IGrainFactory grains)

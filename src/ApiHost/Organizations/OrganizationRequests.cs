@@ -4,6 +4,8 @@ namespace Tollgate.ApiHost.Organizations;
 
 public sealed record CreateOrganizationRequest(string? Name, string? Slug);
 
+public sealed record DeleteOrganizationRequest(string? OrganizationId);
+
 public sealed record MemberRequest(string? OrganizationId, string? UserId, JsonElement? Role);
 
 /// <summary>A missing <c>organizationId</c> keeps the active organization; an explicit null clears it (as better-auth).</summary>

@@ -11,6 +11,7 @@ public static class OrganizationAccess
     public const string Admin = "admin";
     public const string Member = "member";
 
+    public static readonly Permission OrganizationDelete = new("organization", "delete");
     public static readonly Permission MemberCreate = new("member", "create");
     public static readonly Permission MemberUpdate = new("member", "update");
     public static readonly Permission MemberDelete = new("member", "delete");

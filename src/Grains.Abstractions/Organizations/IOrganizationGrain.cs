@@ -21,4 +21,10 @@ public interface IOrganizationGrain : IGrainWithStringKey
 
     /// <summary>Removes a member (<c>member:delete</c>, or a member leaving); the last owner cannot be removed.</summary>
     Task<OrganizationResult<MemberInfo>> RemoveMemberAsync(OrganizationActor actor, string userId);
+
+    /// <summary>
+    /// Deletes the organization (<c>organization:delete</c>: owners): every member is removed, through its member grain
+    /// so no activation keeps the role, the actor last, then the organization itself; its slug is free again.
+    /// </summary>
+    Task<OrganizationResult<OrganizationInfo>> DeleteAsync(OrganizationActor actor);
 }

@@ -10,6 +10,7 @@ public static class InteractionKinds
     public const string SessionsRevoked = "sessions_revoked";
     public const string AdminRequest = "admin_request";
     public const string OrganizationCreated = "organization_created";
+    public const string OrganizationDeleted = "organization_deleted";
     public const string MemberAdded = "member_added";
     public const string MemberRoleChanged = "member_role_changed";
     public const string MemberRemoved = "member_removed";

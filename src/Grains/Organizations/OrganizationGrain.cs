@@ -123,6 +123,26 @@ public sealed class OrganizationGrain([PersistentState("organization")] IPersist
         return OrganizationResult<MemberInfo>.Ok(removed ?? new MemberInfo(this.GetPrimaryKeyString(), userId, string.Join(',', current), clock.GetUtcNow()));
     }
 
+    public async Task<OrganizationResult<OrganizationInfo>> DeleteAsync(OrganizationActor actor)
+    {
+        if (Refusal(actor, OrganizationAccess.OrganizationDelete, touchesOwnership: true) is { } refusal)
+        {
+            return OrganizationResult<OrganizationInfo>.Fail(refusal.Error, refusal.Required);
+        }
+
+        var deleted = Info();
+        // The actor last: a crash part-way leaves an organization its owner can still delete again.
+        foreach (var userId in _members.Keys.OrderBy(id => id == actor.UserId).ToList())
+        {
+            await GrainFactory.GetGrain<IMemberGrain>($"{this.GetPrimaryKeyString()}/{userId}").RemoveAsync();
+            _members.Remove(userId);
+        }
+
+        await state.ClearStateAsync();
+        await audit.WriteAsync(actor.UserId, null, InteractionKinds.OrganizationDeleted, new { organizationId = deleted.Id, name = deleted.Name, slug = deleted.Slug });
+        return OrganizationResult<OrganizationInfo>.Ok(deleted);
+    }
+
     /// <summary>Null when <paramref name="actor"/> may do it; changing who owns the organization takes an owner.</summary>
     private OrganizationResult<MemberInfo>? Refusal(OrganizationActor actor, Permission permission, bool touchesOwnership)
     {
