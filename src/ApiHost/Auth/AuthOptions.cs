@@ -16,6 +16,21 @@ public sealed class AuthOptions
     /// <summary>Secure (and <c>__Secure-</c> prefixed) cookies; by default when <c>FRONTEND_URL</c> is https.</summary>
     public bool? SecureCookies { get; set; }
 
+    /// <summary>
+    /// <c>SameSite</c> of the session cookie. <c>Lax</c> (default): the frontend and the API are one site (same
+    /// registrable domain). <c>Strict</c>: not even top-level navigations from elsewhere carry it. <c>None</c>: a
+    /// frontend on another site; browsers then require <c>Secure</c>, so it forces Secure cookies and is refused at
+    /// start-up when <c>FRONTEND_URL</c> is http or <see cref="SecureCookies"/> is false.
+    /// </summary>
+    public SameSiteMode CookieSameSite { get; set; } = SameSiteMode.Lax;
+
+    /// <summary>
+    /// <c>Domain</c> of the session cookie, e.g. <c>example.com</c> to share the session between <c>app.example.com</c>
+    /// and <c>api.example.com</c>. Unset: a host-only cookie for the API's own host. Must be a host name with a dot
+    /// (or <c>localhost</c>), without scheme, port or path.
+    /// </summary>
+    public string? CookieDomain { get; set; }
+
     /// <summary><c>iss</c> and <c>aud</c> of the tokens of <c>/api/auth/token</c>; by default the request's scheme and host.</summary>
     [Url]
     public string? Issuer { get; set; }

@@ -15,6 +15,7 @@ internal static class AuthServiceCollectionExtensions
                 options.Secrets = ConfigurationLists.WithPlainValue(configuration, $"{AuthOptions.Section}:{nameof(AuthOptions.Secrets)}", options.Secrets);
             })
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AuthOptions>, CookieSettingsValidation>();
         services.AddSingleton(_ => FrontendOptions.From(configuration));
         services.AddSingleton<TrustedOrigins>();
         services.AddSingleton<SecretRing>();

@@ -14,7 +14,8 @@ public sealed class SessionCookie(SecretRing secrets, FrontendOptions frontend, 
     public const string PlainName = "better-auth.session_token";
     public const string SecureName = "__Secure-" + PlainName;
 
-    public bool Secure { get; } = options.Value.SecureCookies ?? frontend.Url.Scheme == "https";
+    /// <summary>Secure when configured so, when the frontend is https, and always with SameSite=None (browsers require it).</summary>
+    public bool Secure { get; } = options.Value.CookieSameSite == SameSiteMode.None || (options.Value.SecureCookies ?? frontend.Url.Scheme == "https");
 
     public string Name => Secure ? SecureName : PlainName;
 
@@ -58,7 +59,7 @@ public sealed class SessionCookie(SecretRing secrets, FrontendOptions frontend, 
 
     public async ValueTask WriteAsync(HttpResponse response, string token, SessionInfo session, CancellationToken cancellationToken)
     {
-        var cookie = new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/", Secure = Secure };
+        var cookie = Options();
         if (session.RememberMe)
         {
             // rememberMe:false is a browser-session cookie (no Max-Age), as better-auth does.
@@ -80,6 +81,16 @@ public sealed class SessionCookie(SecretRing secrets, FrontendOptions frontend, 
 
     public void Clear(HttpResponse response)
     {
-        response.Cookies.Delete(Name, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/", Secure = Secure });
+        // A cookie is replaced or deleted only by one with the same name, domain and path.
+        response.Cookies.Delete(Name, Options());
     }
+
+    private CookieOptions Options() => new()
+    {
+        HttpOnly = true,
+        SameSite = options.Value.CookieSameSite,
+        Path = "/",
+        Secure = Secure,
+        Domain = options.Value.CookieDomain,
+    };
 }
