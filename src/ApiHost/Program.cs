@@ -4,6 +4,7 @@ using Tollgate.ApiHost.Auth;
 using Tollgate.ApiHost.Billing;
 using Tollgate.ApiHost.Cli;
 using Tollgate.ApiHost.Errors;
+using Tollgate.ApiHost.Http;
 using Tollgate.ApiHost.Identity;
 using Tollgate.ApiHost.Operations;
 using Tollgate.ApiHost.Stripe;
@@ -18,7 +19,7 @@ if (TollgateCli.IsCommand(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ApiLimits.MaxRequestBodyBytes);
 builder.Services.AddTollgateProblemDetails();
-builder.Services.AddOpenApi();
+builder.Services.AddTollgateOpenApi();
 builder.AddTollgateBackend();
 builder.Services.AddTollgateAuth(builder.Configuration);
 builder.Services.AddTollgateStripe();

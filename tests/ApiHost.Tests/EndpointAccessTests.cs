@@ -123,6 +123,52 @@ public sealed class EndpointAccessTests(PostgresFixture postgres)
         });
     }
 
+    /// <summary>
+    /// Issue 16: what a generator needs. Every 4xx/5xx answer is problem+json whose schema has <c>code</c> (an enum of the
+    /// API's codes), <c>message</c> and <c>details</c> with the members api.md names; operations say which credentials they take.
+    /// </summary>
+    [Fact]
+    public async Task TheOpenApiDocumentTypesEveryProblemAndNamesTheCredentialsOfEachOperation()
+    {
+        await using var factory = new TollgateApiFactory(postgres.ConnectionString);
+        using var client = factory.CreateClient();
+        var endpoints = ApiEndpoints(factory);
+
+        var document = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
+
+        var problem = document["components"]!["schemas"]!["ProblemDetails"]!;
+        var codes = problem["properties"]!["code"]!["enum"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
+        Assert.Superset(new HashSet<string> { "UNAUTHORIZED", "FORBIDDEN", "BANNED", "PAYMENT_REQUIRED", "QUOTA_EXCEEDED", "VALIDATION_FAILED", "RATE_LIMITED", "UNAVAILABLE", "TIMEOUT" }, codes.ToHashSet());
+        var details = problem["properties"]!["details"]!["properties"]!.AsObject();
+        Assert.Superset(new HashSet<string> { "signInUrl", "required", "checkoutUrl", "resetsAt", "errors", "banReason", "limit", "used", "requested" }, details.Select(d => d.Key).ToHashSet());
+        Assert.Superset(new HashSet<string> { "code", "message", "details" }, problem["required"]!.AsArray().Select(r => r!.GetValue<string>()).ToHashSet());
+        Assert.Equal(["apiKey", "bearer", "sessionCookie"], document["components"]!["securitySchemes"]!.AsObject().Select(s => s.Key).Order());
+
+        var problems = new List<string>();
+        foreach (var (name, endpoint) in endpoints)
+        {
+            var operation = document["paths"]![name.Split(' ')[1]]![name.Split(' ')[0].ToLowerInvariant()]!;
+            foreach (var response in operation["responses"]!.AsObject().Where(r => r.Key[0] is '4' or '5'))
+            {
+                var reference = response.Value!["content"]?["application/problem+json"]?["schema"]?["$ref"]?.GetValue<string>();
+                if (reference != "#/components/schemas/ProblemDetails")
+                {
+                    problems.Add($"{name} {response.Key}: {response.Value!["content"]?.ToJsonString()}");
+                }
+            }
+
+            var access = endpoint.Metadata.GetMetadata<EndpointAccess>()!;
+            var schemes = operation["security"]?.AsArray().SelectMany(r => r!.AsObject().Select(s => s.Key)).Order().ToList() ?? [];
+            var expected = !access.RequiresCaller ? [] : access.RequiresSession ? new List<string> { "bearer", "sessionCookie" } : ["apiKey", "bearer", "sessionCookie"];
+            if (!schemes.SequenceEqual(expected))
+            {
+                problems.Add($"{name}: security [{string.Join(",", schemes)}], expected [{string.Join(",", expected)}]");
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
     [Fact]
     public async Task ThePermissionsEndpointServesTheStatementAndItsRoles()
     {

@@ -30,6 +30,14 @@ internal sealed record ApiError(int Status, string Code, string Title)
     public static readonly ApiError Unavailable = new(503, "UNAVAILABLE", "Service unavailable");
     public static readonly ApiError Timeout = new(504, "TIMEOUT", "The cluster did not answer in time");
 
+    /// <summary>Every code the API answers with (the OpenAPI document's enum of <c>code</c>).</summary>
+    public static readonly IReadOnlyList<ApiError> All =
+    [
+        ValidationFailed, Unauthorized, InvalidEmailOrPassword, Forbidden, Banned, InvalidOrigin, NotFound, MethodNotAllowed, PayloadTooLarge,
+        UnsupportedMediaType, UserAlreadyExists, OrganizationAlreadyExists, MemberAlreadyExists, LastOwner, PaymentRequired, QuotaExceeded,
+        IdempotencyKeyReused, InvalidSignature, NoActiveOrganization, RateLimited, Internal, Unavailable, Timeout,
+    ];
+
     private static readonly Dictionary<int, ApiError> ByStatus = new[]
     {
         ValidationFailed, Unauthorized, Forbidden, NotFound, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType, RateLimited, Internal, Unavailable, Timeout,
