@@ -44,7 +44,7 @@ internal static class NodeScript
 
     /// <summary>Runs <paramref name="command"/> in the Compat folder (or <paramref name="workingDirectory"/>), writing <paramref name="stdin"/> (UTF-8) to it.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string command, string[] arguments, string? stdin,
-        TimeSpan deadline, string? workingDirectory = null)
+        TimeSpan deadline, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(command)
         {
@@ -59,6 +59,11 @@ internal static class NodeScript
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{command} did not start.");
