@@ -41,7 +41,7 @@ public static class TollgateOrleans
         // hosts and the CLI can share one machine. The membership table says which ports each silo took.
         var siloPort = endpoint.Port ?? FreePort(address, DefaultSiloPort);
         var gatewayPort = endpoint.GatewayPort ?? FreePort(address, DefaultGatewayPort);
-        var tls = ClusterTls.FromConfiguration(configuration);
+        var tls = LoadTls(builder);
 
         AddCommon(builder.Services);
         builder.Services.AddOptions<SiloEndpointOptions>().BindConfiguration(SiloEndpointOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -104,7 +104,7 @@ public static class TollgateOrleans
     public static IHostApplicationBuilder AddTollgateClient(this IHostApplicationBuilder builder)
     {
         var settings = Bind<ClusterSettings>(builder.Configuration, ClusterSettings.Section);
-        var tls = ClusterTls.FromConfiguration(builder.Configuration);
+        var tls = LoadTls(builder);
         AddCommon(builder.Services);
         builder.Services.TryAddSingleton<ClientReadiness>();
         builder.Services.TryAddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<ClientReadiness>());
@@ -142,6 +142,24 @@ public static class TollgateOrleans
         services.AddPostgresDatabase();
         services.AddMigrations(ClusteringMigrations);
         services.AddOptions<ClusterSettings>().BindConfiguration(ClusterSettings.Section).ValidateDataAnnotations().ValidateOnStart();
+    }
+
+    /// <summary>
+    /// <c>Cluster:Tls</c>, or null when it is off. A mistake in it fails the host's start, before any hosted service:
+    /// <see cref="StartupFailureExtensions.RunUntilStartupFailsAsync"/> prints it as one line, and Orleans never opens
+    /// a port without the TLS it was meant to have.
+    /// </summary>
+    private static ClusterTls? LoadTls(IHostApplicationBuilder builder)
+    {
+        try
+        {
+            return ClusterTls.FromConfiguration(builder.Configuration);
+        }
+        catch (OptionsValidationException invalid)
+        {
+            builder.Services.AddOptions<ClusterTlsSettings>().Validate(_ => false, invalid.Message).ValidateOnStart();
+            return null;
+        }
     }
 
     private static T Bind<T>(IConfiguration configuration, string section) where T : new()

@@ -167,6 +167,39 @@ public sealed class ClusterTlsConnectionTests(PostgresFixture postgres) : IAsync
         Assert.False(string.IsNullOrEmpty(await client.GetGrain<IPingGrain>("after-rogue").WhereAsync()));
     }
 
+    [Fact]
+    public async Task ASiloWhoseCertificateIsMissingDoesNotStartAndOpensNoPort()
+    {
+        var missing = Path.Combine(_files.Directory, "missing.pfx");
+        var siloPort = HostProcess.FreePort();
+        var builder = NewBuilder(new() { ["Cluster:Tls:CertificatePath"] = missing }, new LogCollector(), [("Silo:Port", $"{siloPort}"), ("Silo:GatewayPort", $"{HostProcess.FreePort()}")]);
+        builder.AddTollgateSilo(_ => { }, embedded: false);
+        var host = builder.Build();
+        _hosts.Add(host);
+
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Equal($"Cluster:Tls:CertificatePath: {missing} does not exist.", error.Message);
+        using var probe = new TcpClient();
+        await Assert.ThrowsAsync<SocketException>(() => probe.ConnectAsync(System.Net.IPAddress.Loopback, siloPort));
+    }
+
+    [Fact]
+    public async Task ASiloProcessWithACertificateWithoutItsKeyExitsWithAMessageNamingTheSetting()
+    {
+        var node = _files.Issue(_ca, "silo-1");
+        await using var silo = SiloProcess.Start(postgres.ConnectionString, _clusterId, "admin@example.com", out _, out _, new Dictionary<string, string>
+        {
+            ["Cluster__Tls__CertificatePath"] = node.CertificatePath,
+            ["Cluster__Tls__CaPaths"] = _ca.CertificatePath,
+        });
+
+        Assert.Equal(1, await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        // The host's own "Hosting failed to start" log comes first; the process's last word says what to fix.
+        Assert.Contains(silo.Output.Split('\n'), line => line.StartsWith(
+            $"Tollgate could not start: Cluster:Tls:CertificatePath ({node.CertificatePath}) has no usable private key", StringComparison.Ordinal));
+    }
+
     private Task<IHost> StartSiloAsync(Dictionary<string, string?> tls, LogCollector log, params (string Key, string Value)[] settings) =>
         StartSiloAsync(tls, log, CancellationToken.None, new RecordingFatalErrorHandler(), settings);
 
