@@ -9,6 +9,9 @@
 # Ready for the load tester (src/LoadTest): ADMIN_EMAIL is a bootstrap admin, WEBHOOK_SECRET verifies Stripe webhooks,
 # and sign-in/sign-up are limited to SIGNIN_LIMIT per 10 s per IP (the tester signs its users up from one IP).
 # Once up, the script prints the load-test command for this cluster.
+#
+# Silos and API hosts speak mutual TLS on the silo and gateway ports (Cluster:Tls) with a self-signed development
+# certificate made once by scripts/cluster-tls-cert.sh in ./.data/cluster-tls (delete that folder for a new one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,6 +51,9 @@ PGPASSWORD=$PASSWORD psql -h 127.0.0.1 -p "$PGPORT" -U postgres -tAc "SELECT 1 F
   || PGPASSWORD=$PASSWORD psql -h 127.0.0.1 -p "$PGPORT" -U postgres -qc "CREATE DATABASE tollgate"
 export ConnectionStrings__Tollgate="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=$PASSWORD;Database=tollgate"
 export Cluster__ClusterId=$CLUSTER
+TLS=$PWD/.data/cluster-tls
+scripts/cluster-tls-cert.sh "$TLS"
+export Cluster__Tls__CertificatePath=$TLS/tls.crt Cluster__Tls__KeyPath=$TLS/tls.key Cluster__Tls__CaPaths__0=$TLS/ca.crt
 # The DLLs run from the repository root: --contentRoot points each at its own folder, so it reads its appsettings.json
 # (JSON logs, Information for Tollgate, Warning for ASP.NET Core and Orleans: a request writes no log line).
 
@@ -83,5 +89,7 @@ echo "cluster '$CLUSTER' is up (logs in .data/logs). Ctrl-C stops it."
 targets=$(seq -s, -f "http://127.0.0.1:%g" 5081 $((5080 + HOSTS)))
 echo "load test it (scenarios: consume, sessions, mixed, elastic; elastic wants SILOS=1):"
 echo "  dotnet run -c Release --project src/LoadTest -- --target $targets --scenario consume --duration 60s --concurrency 64 \\"
-echo "    --admin-email $ADMIN_EMAIL --webhook-secret $WEBHOOK_SECRET --database '$ConnectionStrings__Tollgate'"
+echo "    --admin-email $ADMIN_EMAIL --webhook-secret $WEBHOOK_SECRET --database '$ConnectionStrings__Tollgate' \\"
+echo "    --silo-env Cluster__Tls__CertificatePath=$Cluster__Tls__CertificatePath --silo-env Cluster__Tls__KeyPath=$Cluster__Tls__KeyPath \\"
+echo "    --silo-env Cluster__Tls__CaPaths__0=$Cluster__Tls__CaPaths__0"
 wait

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Tollgate.Postgres;
@@ -14,7 +15,9 @@ namespace Tollgate.Hosting;
 /// <summary>
 /// Runs a process on Orleans the Tollgate way: membership in PostgreSQL (Orleans' ADO.NET clustering over our own
 /// migration of its tables and queries), typed grain storage, failure detection tuned to cost seconds, activity
-/// propagation across grain calls, grain-call metrics and readiness from membership.
+/// propagation across grain calls, grain-call metrics and readiness from membership. With <c>Cluster:Tls</c>
+/// (<see cref="ClusterTlsSettings"/>) every silo-to-silo and client-to-gateway connection is mutual TLS, so reaching a
+/// silo's ports is not enough to call its grains.
 /// </summary>
 public static class TollgateOrleans
 {
@@ -38,6 +41,7 @@ public static class TollgateOrleans
         // hosts and the CLI can share one machine. The membership table says which ports each silo took.
         var siloPort = endpoint.Port ?? FreePort(address, DefaultSiloPort);
         var gatewayPort = endpoint.GatewayPort ?? FreePort(address, DefaultGatewayPort);
+        var tls = LoadTls(builder);
 
         AddCommon(builder.Services);
         builder.Services.AddOptions<SiloEndpointOptions>().BindConfiguration(SiloEndpointOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -62,6 +66,13 @@ public static class TollgateOrleans
             });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = o.SystemResponseTimeout = settings.ResponseTimeout);
             silo.Configure<ConnectionOptions>(o => o.ConnectionsPerEndpoint = settings.ConnectionsPerEndpoint);
+            if (tls is not null)
+            {
+                // Silo-to-silo connections both ways and the gateway's inbound ones.
+                silo.UseTls(tls.Certificate, tls.Configure);
+                silo.Services.AddOptions<SiloConnectionOptions>().Configure<ILoggerFactory>((_, loggers) => tls.UseLogger(loggers));
+            }
+
             if (settings.Directory == GrainDirectoryKind.Distributed)
             {
 #pragma warning disable ORLEANSEXP003 // experimental in 10.4.2: chosen by measurement (README, "One activation")
@@ -93,6 +104,7 @@ public static class TollgateOrleans
     public static IHostApplicationBuilder AddTollgateClient(this IHostApplicationBuilder builder)
     {
         var settings = Bind<ClusterSettings>(builder.Configuration, ClusterSettings.Section);
+        var tls = LoadTls(builder);
         AddCommon(builder.Services);
         builder.Services.TryAddSingleton<ClientReadiness>();
         builder.Services.TryAddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<ClientReadiness>());
@@ -106,6 +118,12 @@ public static class TollgateOrleans
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = settings.RefreshPeriod);
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = settings.ResponseTimeout);
             client.Configure<ConnectionOptions>(o => o.ConnectionsPerEndpoint = settings.ConnectionsPerEndpoint);
+            if (tls is not null)
+            {
+                client.UseTls(tls.Certificate, tls.Configure);
+                client.Services.AddOptions<ClientConnectionOptions>().Configure<ILoggerFactory>((_, loggers) => tls.UseLogger(loggers));
+            }
+
             client.UseConnectionRetryFilter<RetryUntilStopped>();
             client.AddOutgoingGrainCallFilter<RejectedCallRetryFilter>();
             client.AddActivityPropagation();
@@ -124,6 +142,24 @@ public static class TollgateOrleans
         services.AddPostgresDatabase();
         services.AddMigrations(ClusteringMigrations);
         services.AddOptions<ClusterSettings>().BindConfiguration(ClusterSettings.Section).ValidateDataAnnotations().ValidateOnStart();
+    }
+
+    /// <summary>
+    /// <c>Cluster:Tls</c>, or null when it is off. A mistake in it fails the host's start, before any hosted service:
+    /// <see cref="StartupFailureExtensions.RunUntilStartupFailsAsync"/> prints it as one line, and Orleans never opens
+    /// a port without the TLS it was meant to have.
+    /// </summary>
+    private static ClusterTls? LoadTls(IHostApplicationBuilder builder)
+    {
+        try
+        {
+            return ClusterTls.FromConfiguration(builder.Configuration);
+        }
+        catch (OptionsValidationException invalid)
+        {
+            builder.Services.AddOptions<ClusterTlsSettings>().Validate(_ => false, invalid.Message).ValidateOnStart();
+            return null;
+        }
     }
 
     private static T Bind<T>(IConfiguration configuration, string section) where T : new()

@@ -8,7 +8,8 @@ namespace Tollgate.ApiHost.Tests.Deployment;
 
 /// <summary>
 /// What the images would run, short of Docker: each Dockerfile's <c>dotnet publish</c> output started by its
-/// ENTRYPOINT from the publish folder, with the environment the dev overlay gives its pod.
+/// ENTRYPOINT from the publish folder, with the environment the dev overlay gives its pod and the files of its Secret
+/// volumes: the API host becomes ready only through the silo's gateway, so over the dev certificate's mutual TLS.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PublishedProgramsTests(PostgresFixture postgres) : IDisposable
@@ -79,13 +80,43 @@ public sealed class PublishedProgramsTests(PostgresFixture postgres) : IDisposab
     private Dictionary<string, string> PodEnvironmentHere(RenderedOverlay overlay, string deployment, string container, string cluster, string home)
     {
         var fields = new Dictionary<string, string> { ["status.podIP"] = "127.0.0.1", ["metadata.name"] = "tollgate-silo-test" };
-        return new Dictionary<string, string>(PodEnvironment.Resolve(overlay, overlay.Deployment(deployment).Container(container), fields))
+        var environment = new Dictionary<string, string>(PodEnvironment.Resolve(overlay, overlay.Deployment(deployment).Container(container), fields))
         {
             ["ConnectionStrings__Tollgate"] = postgres.ConnectionString,
             ["Cluster__ClusterId"] = cluster, // apart from the other tests' clusters in the shared database
             ["HOME"] = home,
             ["TMPDIR"] = Directory.CreateDirectory(Path.Combine(_scratch, "tmp-" + container)).FullName, // the pod's emptyDir
         };
+        MountSecretsHere(overlay, overlay.Deployment(deployment), container, environment);
+        return environment;
+    }
+
+    /// <summary>
+    /// The container's Secret volumes (the cluster TLS certificate) written to scratch folders as the kubelet writes
+    /// them, and the settings that point into a mount pointed at its folder instead.
+    /// </summary>
+    private void MountSecretsHere(RenderedOverlay overlay, Workload workload, string container, Dictionary<string, string> environment)
+    {
+        foreach (var mount in workload.Container(container)["volumeMounts"]?.AsArray().Select(m => m!.AsObject()) ?? [])
+        {
+            var volume = workload.Pod["volumes"]!.AsArray().Single(v => (string?)v!["name"] == (string?)mount["name"])!;
+            if (volume["secret"] is not { } secret)
+            {
+                continue;
+            }
+
+            var folder = Directory.CreateDirectory(Path.Combine(_scratch, "mounts", workload.Name, (string)mount["name"]!)).FullName;
+            foreach (var (key, value) in overlay.Single("Secret", (string)secret["secretName"]!)["data"]!.AsObject())
+            {
+                File.WriteAllBytes(Path.Combine(folder, key), Convert.FromBase64String((string)value!));
+            }
+
+            var mountPath = ((string)mount["mountPath"]!).TrimEnd('/') + "/";
+            foreach (var (name, value) in environment.Where(e => e.Value.StartsWith(mountPath, StringComparison.Ordinal)).ToList())
+            {
+                environment[name] = Path.Combine(folder, value[mountPath.Length..]);
+            }
+        }
     }
 
     private static void Replace(string[] arguments, string option, string value)

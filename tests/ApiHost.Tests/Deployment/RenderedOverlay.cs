@@ -13,6 +13,9 @@ internal sealed class RenderedOverlay
 {
     public static readonly string ValidatorDirectory = Path.Combine(NodeScript.RepositoryRoot, "tests", "ApiHost.Tests", "Deployment");
 
+    /// <summary>Where <c>scripts/cluster-tls-cert.sh</c> writes the dev overlay's certificate, relative to the repository.</summary>
+    public static readonly string DevClusterTlsDirectory = Path.Combine("k8s", "overlays", "dev", "cluster-tls");
+
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
     private static readonly ConcurrentDictionary<string, Lazy<Task<RenderedOverlay>>> Rendered = new();
 
@@ -43,6 +46,13 @@ internal sealed class RenderedOverlay
 
     private static async Task<RenderedOverlay> RenderAsync(string overlay)
     {
+        if (overlay == "dev")
+        {
+            // The dev overlay's cluster TLS Secret is made from files its generator writes (kept out of the repository).
+            var (generateExit, _, generateErrors) = await RunAsync("bash", [Path.Combine("scripts", "cluster-tls-cert.sh"), DevClusterTlsDirectory], null, NodeScript.RepositoryRoot);
+            Assert.True(generateExit == 0, $"scripts/cluster-tls-cert.sh failed:\n{generateErrors}");
+        }
+
         var (renderExit, yaml, renderErrors) = await RunAsync("kubectl", ["kustomize", Path.Combine("k8s", "overlays", overlay)], null, NodeScript.RepositoryRoot);
         Assert.True(renderExit == 0, $"kubectl kustomize k8s/overlays/{overlay} failed:\n{renderErrors}");
 
