@@ -143,6 +143,14 @@ public sealed class EndpointAccessTests(PostgresFixture postgres)
         Assert.Superset(new HashSet<string> { "signInUrl", "required", "checkoutUrl", "resetsAt", "errors", "banReason", "limit", "used", "requested" }, details.Select(d => d.Key).ToHashSet());
         Assert.Superset(new HashSet<string> { "code", "message", "details" }, problem["required"]!.AsArray().Select(r => r!.GetValue<string>()).ToHashSet());
         Assert.Equal(["apiKey", "bearer", "sessionCookie"], document["components"]!["securitySchemes"]!.AsObject().Select(s => s.Key).Order());
+        // Request bodies: what must be sent is required and never null; the rest may be left out.
+        var signUp = document["components"]!["schemas"]!["SignUpRequest"]!;
+        Assert.Equal(["email", "name", "password"], signUp["required"]!.AsArray().Select(r => r!.GetValue<string>()).Order());
+        Assert.Equal("string", signUp["properties"]!["email"]!["type"]!.GetValue<string>());
+        var consume = document["components"]!["schemas"]!["ConsumeBody"]!;
+        Assert.Equal(["agentId"], consume["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+        // Timestamps are strings of date-time, not "anything".
+        Assert.Equal("date-time", document["components"]!["schemas"]!["SessionResponse"]!["properties"]!["expiresAt"]!["format"]!.GetValue<string>());
 
         var problems = new List<string>();
         foreach (var (name, endpoint) in endpoints)

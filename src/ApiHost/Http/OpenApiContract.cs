@@ -21,9 +21,20 @@ internal static class OpenApiContract
     {
         options.AddSchemaTransformer((schema, context, _) =>
         {
-            if (context.JsonTypeInfo.Type == typeof(Microsoft.AspNetCore.Mvc.ProblemDetails) || context.JsonTypeInfo.Type == typeof(HttpValidationProblemDetails))
+            var type = context.JsonTypeInfo.Type;
+            if (type == typeof(Microsoft.AspNetCore.Mvc.ProblemDetails) || type == typeof(HttpValidationProblemDetails))
             {
                 DescribeProblem(schema);
+            }
+            else if (type == typeof(DateTimeOffset) || type == typeof(DateTimeOffset?))
+            {
+                // Written by our own converter (UTC, milliseconds, Z), which the generator cannot see through.
+                schema.Type = type == typeof(DateTimeOffset) ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+                schema.Format = "date-time";
+            }
+            else if (type.GetCustomAttributes(typeof(RequiredMembersAttribute), false) is [RequiredMembersAttribute required])
+            {
+                MarkRequired(schema, required);
             }
 
             return Task.CompletedTask;
@@ -58,6 +69,20 @@ internal static class OpenApiContract
             return Task.CompletedTask;
         });
     });
+
+    /// <summary>Required members are required and never null; the rest may be left out.</summary>
+    private static void MarkRequired(OpenApiSchema schema, RequiredMembersAttribute required)
+    {
+        var names = required.Members.Select(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName).ToHashSet(StringComparer.Ordinal);
+        schema.Required = new HashSet<string>(names, StringComparer.Ordinal);
+        foreach (var (name, property) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
+        {
+            if (names.Contains(name) && property is OpenApiSchema { Type: { } type } inline && type.HasFlag(JsonSchemaType.Null) && type != JsonSchemaType.Null)
+            {
+                inline.Type = type & ~JsonSchemaType.Null;
+            }
+        }
+    }
 
     private static void DescribeProblem(OpenApiSchema schema)
     {

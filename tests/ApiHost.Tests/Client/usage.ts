@@ -37,8 +37,10 @@ if (signedIn.status !== 200) fail('sign-in', signedIn);
 const session = await getSession();
 const current = session.status === 200 && session.data !== null ? session.data : fail('get-session with the cookie', session);
 if (current.user.email !== email) fail('get-session is of another user', current);
+const expiresAt: string = current.session.expiresAt;
+if (Number.isNaN(Date.parse(expiresAt))) fail('session.expiresAt is a date-time', current);
 
-const consumed = await consumeQuota({ agentId, units: 1, userId: null, idempotencyKey: null });
+const consumed = await consumeQuota({ agentId, units: 1 });
 if (consumed.status !== 402) fail('consume without a subscription', consumed);
 const paymentRequired = consumed.status === 402 ? consumed.data : fail('402', consumed);
 const checkoutUrl: string | undefined = paymentRequired.details.checkoutUrl;
