@@ -38,6 +38,7 @@ app.MapOperationsApi();
 app.MapMetricsApi();
 app.MapAuthApi();
 app.MapAdminApi();
+app.MapExplainApi();
 app.MapAgentsApi();
 app.MapSubscriptionsApi();
 app.MapQuotaApi();

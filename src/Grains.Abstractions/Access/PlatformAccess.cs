@@ -22,6 +22,7 @@ public static class PlatformAccess
     public static readonly Permission StripeEventList = new("stripe-event", "list");
     public static readonly Permission StripeEventReplay = new("stripe-event", "replay");
     public static readonly Permission ApiKeyVerify = new("apiKey", "verify");
+    public static readonly Permission SupportRead = new("support", "read");
 
     private static readonly Dictionary<string, string[]> All = new()
     {
@@ -32,6 +33,7 @@ public static class PlatformAccess
         ["quota"] = ["adjust"],
         ["stripe-event"] = ["list", "replay"],
         ["apiKey"] = ["verify"],
+        ["support"] = ["read"],
     };
 
     /// <summary>The statement and its roles: <c>platform_admin</c> holds everything, <c>org_member</c> no platform power.</summary>
