@@ -34,6 +34,7 @@ app.UseCors();
 app.UseMiddleware<AdminAuditMiddleware>();
 app.UseMiddleware<AccessMiddleware>();
 app.MapOpenApi();
+app.MapClusterDashboard(builder.Configuration);
 app.MapOperationsApi();
 app.MapMetricsApi();
 app.MapAuthApi();

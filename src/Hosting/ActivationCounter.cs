@@ -20,10 +20,16 @@ public sealed class ActivationCounter : IConfigureGrainContextProvider, IConfigu
     /// <summary>This process's activations of grains that implement <paramref name="grainInterface"/>.</summary>
     public static long Of(Type grainInterface) => Counts.TryGetValue(grainInterface.FullName!, out var count) ? count : 0;
 
+    /// <summary>
+    /// Every grain but stateless workers: their context has no lifecycle to join (it throws), so configuring one would
+    /// make the grain impossible to activate — Orleans' own <c>IManagementGrain</c> among them (the dashboard found it).
+    /// </summary>
     public bool TryGetConfigurator(GrainType grainType, GrainProperties properties, [NotNullWhen(true)] out IConfigureGrainContext? configurator)
     {
-        configurator = this;
-        return true;
+        var statelessWorker = properties.Properties.TryGetValue(WellKnownGrainTypeProperties.PlacementStrategy, out var placement)
+            && string.Equals(placement, "StatelessWorkerPlacement", StringComparison.Ordinal);
+        configurator = statelessWorker ? null : this;
+        return !statelessWorker;
     }
 
     public void Configure(IGrainContext context) =>

@@ -50,6 +50,12 @@ public sealed class ClusterSettings
     /// window), so that a silo that is not yet known to be dead cannot still be serving an activation of it.
     /// </summary>
     public TimeSpan DirectoryLease { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The Orleans Dashboard (silos, activations, calls per second): its grains and profiler in every silo, its pages at
+    /// <c>/dashboard</c> of the API hosts for platform admins. Silos and API hosts of one cluster must agree.
+    /// </summary>
+    public bool Dashboard { get; set; } = true;
 }
 
 /// <summary>Orleans' placement strategies (<see cref="ClusterSettings.Placement"/>).</summary>

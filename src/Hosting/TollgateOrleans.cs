@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Tollgate.Postgres;
 using Tollgate.Storage;
 
@@ -91,6 +92,12 @@ public static class TollgateOrleans
                     break;
             }
 
+            if (settings.Dashboard)
+            {
+                // No live log stream: logs may carry what a dashboard viewer should not see.
+                silo.AddDashboard(o => o.HideTrace = true);
+            }
+
             silo.AddActivityPropagation();
             silo.AddIncomingGrainCallFilter<GrainCallTelemetryFilter>();
             silo.AddOutgoingGrainCallFilter<RejectedCallRetryFilter>();
@@ -122,6 +129,11 @@ public static class TollgateOrleans
             {
                 client.UseTls(tls.Certificate, tls.Configure);
                 client.Services.AddOptions<ClientConnectionOptions>().Configure<ILoggerFactory>((_, loggers) => tls.UseLogger(loggers));
+            }
+
+            if (settings.Dashboard)
+            {
+                client.AddDashboard(o => o.HideTrace = true);
             }
 
             client.UseConnectionRetryFilter<RetryUntilStopped>();
