@@ -75,6 +75,6 @@ public sealed class AccessMiddleware(RequestDelegate next, CallerResolver caller
         var origin = context.Request.Headers.Origin.FirstOrDefault();
         return origin is null
             ? !(access.RequiresCaller && authentication.Kind == CredentialKind.Cookie)
-            : origins.Contains(origin);
+            : origins.Contains(origin) || TrustedOrigins.IsSameOrigin(context.Request, origin);
     }
 }

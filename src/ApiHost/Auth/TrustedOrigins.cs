@@ -19,6 +19,14 @@ public sealed class TrustedOrigins
 
     public bool Contains(string? origin) => Normalize(origin) is { } normalized && _origins.Contains(normalized);
 
+    /// <summary>
+    /// Whether a request comes from a page of this very host (the support console): a same-origin request is never
+    /// cross-site, so it is trusted with the cookie as the frontend is. CORS is not involved for it.
+    /// </summary>
+    public static bool IsSameOrigin(HttpRequest request, string origin) =>
+        Normalize(origin) is { } normalized && request.Host.HasValue
+        && Normalize($"{request.Scheme}://{request.Host.Value}") is { } own && string.Equals(normalized, own, StringComparison.OrdinalIgnoreCase);
+
     private static string? Normalize(string? origin) =>
         Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? $"{uri.Scheme}://{uri.Host}:{uri.Port}"
