@@ -40,6 +40,7 @@ public sealed class EndpointAccessTests(PostgresFixture postgres)
         ["POST /api/auth/admin/revoke-sessions"] = EndpointAccess.Requires(PlatformAccess.SessionRevoke),
         ["POST /api/auth/admin/has-permission"] = EndpointAccess.SignedIn,
         ["GET /api/admin/explain"] = EndpointAccess.Requires(PlatformAccess.SupportRead),
+        ["POST /api/auth/admin/delete-api-key"] = EndpointAccess.Requires(PlatformAccess.ApiKeyDelete),
     };
 
     /// <summary>Public, without a body or query to get wrong, answering 200 whatever the credential: nothing 4xx to list.</summary>

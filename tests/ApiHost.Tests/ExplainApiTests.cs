@@ -82,7 +82,7 @@ public sealed class ExplainApiTests(Testing.PostgresFixture postgres)
         var member = await client.SignUpAsync();
         var organizationId = await client.CreateOrganizationAsync(owner.Token);
         await client.PostAsync("/api/auth/organization/add-member", owner.Token, new { organizationId, userId = member.UserId, role = "admin" });
-        await client.CreateApiKeyAsync(member.Token, new { name = "svc", organizationId, permissions = new { member = new[] { "create" } } });
+        var (secret, keyId) = await client.CreateApiKeyAsync(member.Token, new { name = "svc", organizationId, permissions = new { member = new[] { "create" } } });
 
         var before = await ExplainAsync(client, admin.Token, member.UserId, null);
         var key = Assert.Single(before.GetProperty("apiKeys").EnumerateArray());
@@ -98,6 +98,15 @@ public sealed class ExplainApiTests(Testing.PostgresFixture postgres)
         Assert.Equal((403, "FORBIDDEN"), Verdict(after, request));
         Assert.Contains("no longer a member", Reason(after, request), StringComparison.Ordinal);
         Assert.Empty(after.GetProperty("memberships").EnumerateArray());
+
+        // Support deletes it: only a platform admin may, and the key stops on its next request.
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync("/api/auth/admin/delete-api-key", owner.Token, new { keyId })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/auth/admin/delete-api-key", admin.Token, new { keyId })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendWithKeyAsync(HttpMethod.Get, "/api/auth/api-key/list", secret)).StatusCode);
+        Assert.Empty((await ExplainAsync(client, admin.Token, member.UserId, null)).GetProperty("apiKeys").EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/api/auth/admin/delete-api-key", admin.Token, new { keyId })).StatusCode);
+        Assert.Equal(1L, await postgres.ScalarAsync<long>(
+            "SELECT count(*) FROM interactions WHERE user_id = $1 AND kind = 'api_key_deleted' AND (data->>'byAdmin')::boolean AND data->>'by' = $2", member.UserId, admin.UserId));
     }
 
     [Fact]

@@ -44,6 +44,9 @@ internal static class AdminApi
         admin.MapPost("/revoke-sessions", RevokeUserSessionsAsync).RequirePermission(PlatformAccess.SessionRevoke)
             .WithName("AdminRevokeSessions").WithSummary("Alias of revoke-user-sessions.")
             .Produces<SuccessResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapPost("/delete-api-key", DeleteApiKeyAsync).RequirePermission(PlatformAccess.ApiKeyDelete)
+            .WithName("AdminDeleteApiKey").WithSummary("Deletes any user's API key (apiKey:delete, platform admins); audited with the admin as actor.")
+            .Produces<SuccessResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPost("/has-permission", HasPermissionAsync).RequireCaller()
             .WithName("AdminHasPermission").WithSummary("Whether the caller's platform roles (united) grant every permission asked.")
             .Produces<PermissionCheckResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
@@ -140,6 +143,20 @@ internal static class AdminApi
 
         var result = await grains.GetGrain<IUserGrain>(userId!).UnbanAsync(await ActorAsync(context, callers));
         return result.Succeeded ? TypedResults.Ok(new UserEnvelope(UserResponse.From(result.Value!))) : problems.From(context, result.Error, result.User);
+    }
+
+    private static async Task<IResult> DeleteApiKeyAsync(Tollgate.ApiHost.ApiKeys.DeleteApiKeyRequest? body, HttpContext context, CallerResolver callers, IGrainFactory grains)
+    {
+        var validation = new RequestValidation();
+        var keyId = validation.Id("keyId", body?.KeyId);
+        if (validation.Failed)
+        {
+            return validation.Problem();
+        }
+
+        var caller = (await callers.ResolveAsync(context)).Caller!;
+        var deleted = await grains.GetGrain<Tollgate.Grains.ApiKeys.IApiKeyGrain>(keyId!).DeleteAsAdminAsync(caller.User.Id);
+        return deleted.Succeeded ? TypedResults.Ok(SuccessResponse.Ok) : ApiError.NotFound.ToResult("No such API key.");
     }
 
     private static async Task<IResult> ListUserSessionsAsync(UserIdRequest? body, IGrainFactory grains)

@@ -66,9 +66,10 @@ function render(x) {
     <section id="memberships"><h2>Organizations</h2>${x.memberships.length === 0 ? '<p class="muted">None.</p>' :
       `<table>${x.memberships.map((m) => `<tr><td>${escape(m.name)}</td><td><code>${escape(m.organizationId)}</code></td><td>${escape(m.roles.join(', '))}</td></tr>`).join('')}</table>`}</section>
     <section id="keys"><h2>API keys</h2>${x.apiKeys.length === 0 ? '<p class="muted">None.</p>' :
-      `<table><tr><th>Key</th><th>Organization</th><th>Creator's role there now</th><th>Permissions</th><th>Expires</th><th>Rate limit</th></tr>${x.apiKeys.map((k) =>
+      `<table><tr><th>Key</th><th>Organization</th><th>Creator's role there now</th><th>Permissions</th><th>Expires</th><th>Rate limit</th><th></th></tr>${x.apiKeys.map((k) =>
         `<tr><td>${escape(k.start)}… ${escape(k.name)}</td><td>${escape(k.organizationId)}</td><td>${escape(k.creatorRoleInOrganization)}</td><td><code>${escape(JSON.stringify(k.permissions))}</code></td>
-        <td>${escape(k.expiresAt)}</td><td>${k.rateLimitMax ? `${k.rateLimitMax} / ${k.rateLimitWindowMs} ms` : ''}</td></tr>`).join('')}</table>`}</section>
+        <td>${escape(k.expiresAt)}</td><td>${k.rateLimitMax ? `${k.rateLimitMax} / ${k.rateLimitWindowMs} ms` : ''}</td>
+        <td><button class="delete-key" data-key="${escape(k.id)}">Delete</button></td></tr>`).join('')}</table>`}</section>
     ${s ? `<section id="subscription"><h2>Subscription to ${escape(s.agentId)}</h2>
       <p>Status <strong>${escape(s.status)}</strong> · period ${escape(s.currentPeriodStart)} → ${escape(s.currentPeriodEnd)} · used ${s.used} of ${s.limit}</p>
       <form id="adjust-form"><label>Adjust used by <input id="delta" type="number" value="0"></label><label>Reason <input id="adjust-reason"></label><button>Adjust quota</button></form>
@@ -83,6 +84,8 @@ function render(x) {
   $('#revoke-sessions').addEventListener('click', (e) => act(e, 'POST', '/api/auth/admin/revoke-user-sessions', { userId: x.user.id }));
   $('#adjust-form')?.addEventListener('submit', (e) => act(e, 'POST', '/api/admin/quota/adjust',
     { userId: x.user.id, agentId: s.agentId, delta: Number($('#delta').value), reason: $('#adjust-reason').value || 'support console' }));
+  document.querySelectorAll('.delete-key').forEach((b) => b.addEventListener('click', (e) =>
+    act(e, 'POST', '/api/auth/admin/delete-api-key', { keyId: b.dataset.key })));
   document.querySelectorAll('.replay').forEach((b) => b.addEventListener('click', (e) =>
     act(e, 'POST', `/api/admin/stripe-events/${encodeURIComponent(b.dataset.event)}/replay`)));
 }

@@ -22,6 +22,7 @@ public static class PlatformAccess
     public static readonly Permission StripeEventList = new("stripe-event", "list");
     public static readonly Permission StripeEventReplay = new("stripe-event", "replay");
     public static readonly Permission ApiKeyVerify = new("apiKey", "verify");
+    public static readonly Permission ApiKeyDelete = new("apiKey", "delete");
     public static readonly Permission SupportRead = new("support", "read");
 
     private static readonly Dictionary<string, string[]> All = new()
@@ -32,7 +33,7 @@ public static class PlatformAccess
         ["subscription"] = ["list"],
         ["quota"] = ["adjust"],
         ["stripe-event"] = ["list", "replay"],
-        ["apiKey"] = ["verify"],
+        ["apiKey"] = ["verify", "delete"],
         ["support"] = ["read"],
     };
 

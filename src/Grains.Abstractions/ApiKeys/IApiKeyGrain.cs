@@ -18,4 +18,7 @@ public interface IApiKeyGrain : IGrainWithStringKey
 
     /// <summary>Deletes the key: its creator, or a member with <c>apiKey:delete</c> in its organization, may.</summary>
     Task<ApiKeyResult<ApiKeyInfo>> DeleteAsync(string actorUserId);
+
+    /// <summary>Deletes the key on a platform admin's authority (<c>apiKey:delete</c>, checked by the caller); audited with the admin as actor.</summary>
+    Task<ApiKeyResult<ApiKeyInfo>> DeleteAsAdminAsync(string adminUserId);
 }

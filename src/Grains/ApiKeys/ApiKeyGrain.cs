@@ -116,9 +116,19 @@ public sealed class ApiKeyGrain([PersistentState("apiKey")] IPersistentState<Api
             }
         }
 
+        return await ClearAsync(info, actorUserId, byAdmin: false);
+    }
+
+    public async Task<ApiKeyResult<ApiKeyInfo>> DeleteAsAdminAsync(string adminUserId) =>
+        state.RecordExists
+            ? await ClearAsync(state.State.ToInfo(this.GetPrimaryKeyString()), adminUserId, byAdmin: true)
+            : ApiKeyResult<ApiKeyInfo>.Fail(ApiKeyError.NotFound);
+
+    private async Task<ApiKeyResult<ApiKeyInfo>> ClearAsync(ApiKeyInfo info, string actorUserId, bool byAdmin)
+    {
         await state.ClearStateAsync();
         _info = null;
-        await audit.WriteAsync(info.UserId, null, InteractionKinds.ApiKeyDeleted, new { keyId = this.GetPrimaryKeyString(), organizationId = info.OrganizationId, by = actorUserId });
+        await audit.WriteAsync(info.UserId, null, InteractionKinds.ApiKeyDeleted, new { keyId = this.GetPrimaryKeyString(), organizationId = info.OrganizationId, by = actorUserId, byAdmin });
         return ApiKeyResult<ApiKeyInfo>.Ok(info);
     }
 }
