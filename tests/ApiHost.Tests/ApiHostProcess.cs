@@ -25,6 +25,38 @@ internal sealed class ApiHostProcess : IAsyncDisposable
             HostProcess.Start("ApiHost", "Tollgate.ApiHost", ["--urls", baseAddress.ToString()], environment, workingDirectory), baseAddress);
     }
 
+    /// <summary>
+    /// A host (embedded silo, a cluster of its own) on the test database with <paramref name="adminEmail"/> as bootstrap
+    /// admin and test-speed password hashing, ready: for tests that need a real HTTP port (browsers, node clients).
+    /// </summary>
+    public static async Task<ApiHostProcess> StartReadyAsync(string connectionString, string adminEmail, IDictionary<string, string>? settings = null)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Tollgate"] = connectionString,
+            ["Cluster__ClusterId"] = "proc-" + Guid.NewGuid().ToString("N")[..8],
+            ["Auth__BootstrapAdmins__0"] = adminEmail,
+            ["Auth__PasswordIterations"] = "10000",
+            ["Auth__SignInMaxRequests"] = "1000",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        var host = Start(Path.GetTempPath(), environment);
+        try
+        {
+            await host.WaitReadyAsync(TimeSpan.FromSeconds(90));
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
     public async Task WaitReadyAsync(TimeSpan deadline)
     {
         using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };

@@ -18,7 +18,7 @@ public sealed class AttackerTests(Testing.PostgresFixture postgres)
     public async Task ACapturedWebhookReplayedLaterChangesNothingAndOnceStaleIsRefused()
     {
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, BillingTestKit.Settings);
-        var (kit, user) = await StartAsync(factory);
+        var (kit, user) = await BillingTestKit.StartAsync(factory);
         var (agentId, priceId) = await kit.AgentAsync(periodQuota: 10);
         var captured = BillingTestKit.SubscriptionEvent("evt_" + Guid.NewGuid().ToString("N"), "customer.subscription.created", Now, user.UserId, agentId, priceId, "active", Now - 60, Now + 3600);
         var header = BillingTestKit.Sign(BillingTestKit.WebhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), captured);
@@ -56,7 +56,7 @@ public sealed class AttackerTests(Testing.PostgresFixture postgres)
     public async Task AnOversizedOrNonUtf8WebhookIsRefusedBeforeAnythingIsStored()
     {
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, BillingTestKit.Settings);
-        var (kit, user) = await StartAsync(factory);
+        var (kit, user) = await BillingTestKit.StartAsync(factory);
         var eventId = "evt_" + Guid.NewGuid().ToString("N");
         var padded = BillingTestKit.SubscriptionEvent(eventId, "customer.subscription.created", Now, user.UserId, "agent-x", "price_x", "active", Now, Now + 60)
             .Replace("\"status\":", $"\"padding\":\"{new string('p', 1_100_000)}\",\"status\":", StringComparison.Ordinal);
@@ -115,11 +115,4 @@ public sealed class AttackerTests(Testing.PostgresFixture postgres)
     private async Task<string?> SnapshotAsync(string userId, string agentId) => await postgres.ScalarAsync<string>(
         "SELECT concat_ws('|', status, quota_used, current_period_end, (SELECT count(*) FROM stripe_events), (SELECT count(*) FROM interactions WHERE user_id = $1)) " +
         "FROM user_agent_subscriptions WHERE user_id = $1 AND agent_id = $2", userId, agentId);
-
-    private static async Task<(BillingTestKit Kit, AuthTestClient.SignedIn User)> StartAsync(TollgateApiFactory factory)
-    {
-        var client = new AuthTestClient(factory.CreateBareClient());
-        var admin = await client.AdminAsync();
-        return (new BillingTestKit(client, admin.Token), await client.SignUpAsync());
-    }
 }

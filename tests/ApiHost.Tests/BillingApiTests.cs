@@ -14,7 +14,7 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
     public async Task TheSupportStoryNoSubscriptionActivePastDueActiveCanceledAsTheOperatorsQuerySeesIt()
     {
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, BillingTestKit.Settings);
-        var (kit, user) = await StartAsync(factory);
+        var (kit, user) = await BillingTestKit.StartAsync(factory);
         var (agentId, priceId) = await kit.AgentAsync(periodQuota: 100);
 
         using var none = await kit.ConsumeAsync(user.Token, agentId);
@@ -50,7 +50,7 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
     public async Task ConsumptionStopsAtTheLimitWithQuotaExceededAndItsResetTime()
     {
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, BillingTestKit.Settings);
-        var (kit, user) = await StartAsync(factory);
+        var (kit, user) = await BillingTestKit.StartAsync(factory);
         var (agentId, priceId) = await kit.AgentAsync(periodQuota: 5);
         await kit.ActivateAsync(user.UserId, agentId, priceId, Now - 60, Now + 3600);
 
@@ -74,7 +74,7 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
     public async Task AnIdempotencyKeyReplaysTheFirstAnswerAndRefusesAnotherBody()
     {
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, BillingTestKit.Settings);
-        var (kit, user) = await StartAsync(factory);
+        var (kit, user) = await BillingTestKit.StartAsync(factory);
         var (agentId, priceId) = await kit.AgentAsync(periodQuota: 100);
         await kit.ActivateAsync(user.UserId, agentId, priceId, Now - 60, Now + 3600);
 
@@ -100,7 +100,7 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
     public async Task ConcurrentConsumesCountExactlyUpToTheLimit()
     {
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, BillingTestKit.Settings);
-        var (kit, user) = await StartAsync(factory);
+        var (kit, user) = await BillingTestKit.StartAsync(factory);
         var (agentId, priceId) = await kit.AgentAsync(periodQuota: 500);
         await kit.ActivateAsync(user.UserId, agentId, priceId, Now - 60, Now + 3600);
 
@@ -120,7 +120,7 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
     public async Task EveryOrderOfDeliveryWithDuplicatesConvergesToTheNewestEvent()
     {
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, BillingTestKit.Settings);
-        var (kit, _) = await StartAsync(factory);
+        var (kit, _) = await BillingTestKit.StartAsync(factory);
         var (agentId, priceId) = await kit.AgentAsync(periodQuota: 10);
         var sequence = new[] { ("customer.subscription.created", "incomplete"), ("customer.subscription.updated", "active"),
             ("customer.subscription.updated", "past_due"), ("customer.subscription.updated", "active"), ("customer.subscription.deleted", "canceled") };
@@ -149,7 +149,7 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
     public async Task ANewBillingPeriodArchivesTheOldUsageAndStartsAgain()
     {
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, BillingTestKit.Settings);
-        var (kit, user) = await StartAsync(factory);
+        var (kit, user) = await BillingTestKit.StartAsync(factory);
         var (agentId, priceId) = await kit.AgentAsync(periodQuota: 10);
         await kit.ActivateAsync(user.UserId, agentId, priceId, Now - 60, Now + 3600);
         await kit.ConsumeAsync(user.Token, agentId, units: 7);
@@ -169,7 +169,7 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
             ["Stripe:WebhookSecrets:0"] = BillingTestKit.WebhookSecret,
             ["Stripe:WebhookSecrets:1"] = "whsec_old_secret",
         });
-        var (kit, user) = await StartAsync(factory);
+        var (kit, user) = await BillingTestKit.StartAsync(factory);
         var body = BillingTestKit.SubscriptionEvent("evt_sig_" + Guid.NewGuid().ToString("N"), "customer.subscription.created", Now, user.UserId, "agent-x", "price_x", "active", Now, Now + 60);
         var id = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("id").GetString();
         var stamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -199,7 +199,7 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
     public async Task AFailedApplicationIsRecordedAnswered500AndListedForReplay()
     {
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, BillingTestKit.Settings);
-        var (kit, user) = await StartAsync(factory);
+        var (kit, user) = await BillingTestKit.StartAsync(factory);
         var admin = await kit.Client.AdminAsync();
         var eventId = "evt_fail_" + Guid.NewGuid().ToString("N");
         // A user id with '/' cannot name a subscription grain: applying fails, as a database outage would.
@@ -228,7 +228,7 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
     public async Task AnAgentServiceConsumesForAUserWithItsOrganizationsKeyAndNobodyElseMay()
     {
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, BillingTestKit.Settings);
-        var (kit, user) = await StartAsync(factory);
+        var (kit, user) = await BillingTestKit.StartAsync(factory);
         var publisher = await kit.Client.SignUpAsync();
         var organizationId = await kit.Client.CreateOrganizationAsync(publisher.Token);
         var otherOrganization = await kit.Client.CreateOrganizationAsync(publisher.Token);
@@ -252,7 +252,7 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
     public async Task AnAdminAdjustsQuotaWithAnAuditedReason()
     {
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, BillingTestKit.Settings);
-        var (kit, user) = await StartAsync(factory);
+        var (kit, user) = await BillingTestKit.StartAsync(factory);
         var admin = await kit.Client.AdminAsync();
         var (agentId, priceId) = await kit.AgentAsync(periodQuota: 10);
         await kit.ActivateAsync(user.UserId, agentId, priceId, Now - 60, Now + 3600);
@@ -281,13 +281,6 @@ public sealed class BillingApiTests(Testing.PostgresFixture postgres)
         await factory.Services.GetRequiredService<Tollgate.Grains.Billing.IdempotencySweeper>().SweepAsync(CancellationToken.None);
 
         Assert.Equal("recent", await postgres.ScalarAsync<string>("SELECT string_agg(key, ',') FROM quota_idempotency WHERE user_id = $1", userId));
-    }
-
-    private static async Task<(BillingTestKit Kit, AuthTestClient.SignedIn User)> StartAsync(TollgateApiFactory factory)
-    {
-        var client = new AuthTestClient(factory.CreateBareClient());
-        var admin = await client.AdminAsync();
-        return (new BillingTestKit(client, admin.Token), await client.SignUpAsync());
     }
 
     private static IEnumerable<int[]> Permutations(int[] items) => items.Length <= 1

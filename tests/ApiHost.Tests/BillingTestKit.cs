@@ -16,6 +16,14 @@ internal sealed class BillingTestKit(AuthTestClient client, string adminToken)
 
     public AuthTestClient Client => client;
 
+    /// <summary>A kit for <paramref name="factory"/>'s host, acting as its bootstrap admin, and a freshly signed-up user.</summary>
+    public static async Task<(BillingTestKit Kit, AuthTestClient.SignedIn User)> StartAsync(TollgateApiFactory factory)
+    {
+        var client = new AuthTestClient(factory.CreateBareClient());
+        var admin = await client.AdminAsync();
+        return (new BillingTestKit(client, admin.Token), await client.SignUpAsync());
+    }
+
     /// <summary>Creates an agent with one plan; returns its id and price id.</summary>
     public async Task<(string AgentId, string PriceId)> AgentAsync(long periodQuota, string? organizationId = null)
     {

@@ -23,16 +23,7 @@ public sealed class ClientGenerationTests(Testing.PostgresFixture postgres)
     public async Task AnOrvalClientOfTheServedDocumentCompilesAndTypesEveryProblemAgainstALiveTollgate()
     {
         var adminEmail = AuthTestClient.NewEmail("orval-admin");
-        await using var host = ApiHostProcess.Start(Path.GetTempPath(), new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Tollgate"] = postgres.ConnectionString,
-            ["Cluster__ClusterId"] = "orval-" + Guid.NewGuid().ToString("N")[..8],
-            ["FRONTEND_URL"] = Frontend,
-            ["Auth__BootstrapAdmins__0"] = adminEmail,
-            ["Auth__PasswordIterations"] = "10000",
-            ["Auth__SignInMaxRequests"] = "1000",
-        });
-        await host.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        await using var host = await ApiHostProcess.StartReadyAsync(postgres.ConnectionString, adminEmail, new Dictionary<string, string> { ["FRONTEND_URL"] = Frontend });
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         var admin = await new AuthTestClient(http).SignUpAsync(adminEmail);
         var agentId = "agent-" + Guid.NewGuid().ToString("N")[..10];

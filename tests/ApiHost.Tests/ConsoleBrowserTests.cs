@@ -21,16 +21,8 @@ public sealed class ConsoleBrowserTests(Testing.PostgresFixture postgres)
     {
         Assert.True(File.Exists("/usr/bin/chromium"), "Debian's chromium is needed (.ci/run installs it: apt-get install -y chromium)");
         var adminEmail = AuthTestClient.NewEmail("console-admin");
-        await using var host = ApiHostProcess.Start(Path.GetTempPath(), new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Tollgate"] = postgres.ConnectionString,
-            ["Cluster__ClusterId"] = "console-" + Guid.NewGuid().ToString("N")[..8],
-            ["Auth__BootstrapAdmins__0"] = adminEmail,
-            ["Auth__PasswordIterations"] = "10000",
-            ["Auth__SignInMaxRequests"] = "1000",
-            ["Stripe__WebhookSecrets__0"] = BillingTestKit.WebhookSecret,
-        });
-        await host.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        await using var host = await ApiHostProcess.StartReadyAsync(postgres.ConnectionString, adminEmail,
+            new Dictionary<string, string> { ["Stripe__WebhookSecrets__0"] = BillingTestKit.WebhookSecret });
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         var client = new AuthTestClient(http);
         var admin = await client.SignUpAsync(adminEmail);

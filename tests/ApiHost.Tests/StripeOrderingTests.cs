@@ -20,7 +20,7 @@ public sealed class StripeOrderingTests(Testing.PostgresFixture postgres)
     {
         await using var stripe = await StripeStandIn.StartAsync();
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, stripe.Settings);
-        var (kit, user) = await StartAsync(factory);
+        var (kit, user) = await BillingTestKit.StartAsync(factory);
         var (agentId, priceId) = await kit.AgentAsync(periodQuota: 10);
         var subscriptionId = "sub_" + Guid.NewGuid().ToString("N")[..12];
         // Stripe has it canceled now: the update to active and the deletion happened in the same second.
@@ -51,7 +51,7 @@ public sealed class StripeOrderingTests(Testing.PostgresFixture postgres)
     {
         await using var stripe = await StripeStandIn.StartAsync();
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, stripe.Settings);
-        var (kit, user) = await StartAsync(factory);
+        var (kit, user) = await BillingTestKit.StartAsync(factory);
         var (agentId, priceId) = await kit.AgentAsync(periodQuota: 10);
         var subscriptionId = "sub_" + Guid.NewGuid().ToString("N")[..12];
         await kit.PostEventAsync(BillingTestKit.SubscriptionEvent("evt_" + Guid.NewGuid().ToString("N"), "customer.subscription.deleted", Now, user.UserId, agentId, priceId, "canceled", Now - 60, Now + 3600, subscriptionId));
@@ -71,7 +71,7 @@ public sealed class StripeOrderingTests(Testing.PostgresFixture postgres)
     {
         await using var stripe = await StripeStandIn.StartAsync();
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, stripe.Settings);
-        var (kit, user) = await StartAsync(factory);
+        var (kit, user) = await BillingTestKit.StartAsync(factory);
         var admin = await kit.Client.AdminAsync();
         var (agentId, priceId) = await kit.AgentAsync(periodQuota: 10);
         var subscriptionId = "sub_" + Guid.NewGuid().ToString("N")[..12];
@@ -96,7 +96,7 @@ public sealed class StripeOrderingTests(Testing.PostgresFixture postgres)
     public async Task WithoutAStripeKeyAnEventInTheSameSecondAppliesButNeverMovesBackwards()
     {
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, BillingTestKit.Settings);
-        var (kit, user) = await StartAsync(factory);
+        var (kit, user) = await BillingTestKit.StartAsync(factory);
         var (agentId, priceId) = await kit.AgentAsync(periodQuota: 10);
 
         foreach (var status in new[] { "active", "past_due", "canceled", "active", "incomplete" })
@@ -119,7 +119,7 @@ public sealed class StripeOrderingTests(Testing.PostgresFixture postgres)
     public async Task EventsOfApiVersionsWhoseShapesTollgateReadsAreAppliedOthersRefusedWithAReason(string version, string? reason)
     {
         await using var factory = new TollgateApiFactory(postgres.ConnectionString, BillingTestKit.Settings);
-        var (kit, user) = await StartAsync(factory);
+        var (kit, user) = await BillingTestKit.StartAsync(factory);
         var (agentId, priceId) = await kit.AgentAsync(periodQuota: 10);
         var eventId = "evt_" + Guid.NewGuid().ToString("N");
         var pinned = global::Stripe.StripeConfiguration.ApiVersion;
@@ -146,11 +146,4 @@ public sealed class StripeOrderingTests(Testing.PostgresFixture postgres)
 
     private async Task<string?> StatusAsync(string userId, string agentId) =>
         await postgres.ScalarAsync<string>("SELECT status FROM user_agent_subscriptions WHERE user_id = $1 AND agent_id = $2", userId, agentId);
-
-    private static async Task<(BillingTestKit Kit, AuthTestClient.SignedIn User)> StartAsync(TollgateApiFactory factory)
-    {
-        var client = new AuthTestClient(factory.CreateBareClient());
-        var admin = await client.AdminAsync();
-        return (new BillingTestKit(client, admin.Token), await client.SignUpAsync());
-    }
 }

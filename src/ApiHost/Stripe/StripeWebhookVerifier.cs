@@ -43,12 +43,12 @@ public static class StripeWebhookVerifier
             return StripeSignatureResult.Missing;
         }
 
-        if (Shape(header) is { } refusal)
+        var (refusal, signedAt) = Shape(header);
+        if (refusal is not null)
         {
-            return refusal;
+            return refusal.Value;
         }
 
-        var signedAt = Timestamp(header);
         var matched = false;
         foreach (var secret in secrets.Where(s => !string.IsNullOrWhiteSpace(s)))
         {
@@ -77,29 +77,32 @@ public static class StripeWebhookVerifier
         }
     }
 
-    /// <summary>Malformed or NoSignature when the header is not what Stripe sends, before any HMAC is computed.</summary>
-    private static StripeSignatureResult? Shape(string header)
+    /// <summary>
+    /// The header's timestamp, or Malformed / NoSignature when the header is not what Stripe sends (before any HMAC is
+    /// computed).
+    /// </summary>
+    private static (StripeSignatureResult? Refusal, long SignedAt) Shape(string header)
     {
-        string? timestamp = null;
+        long? timestamp = null;
         var signatures = 0;
         foreach (var item in header.Split(','))
         {
             var equals = item.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                return StripeSignatureResult.Malformed;
+                return (StripeSignatureResult.Malformed, 0);
             }
 
             var key = item[..equals].Trim();
             var value = item[(equals + 1)..].Trim();
             if (key == "t")
             {
-                if (timestamp is not null && timestamp != value || !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || timestamp is { } earlier && earlier != parsed)
                 {
-                    return StripeSignatureResult.Malformed;
+                    return (StripeSignatureResult.Malformed, 0);
                 }
 
-                timestamp = value;
+                timestamp = parsed;
             }
             else if (key == "v1")
             {
@@ -107,9 +110,8 @@ public static class StripeWebhookVerifier
             }
         }
 
-        return timestamp is null ? StripeSignatureResult.Malformed : signatures == 0 ? StripeSignatureResult.NoSignature : null;
+        return timestamp is not { } t ? (StripeSignatureResult.Malformed, 0)
+            : signatures == 0 ? (StripeSignatureResult.NoSignature, t)
+            : (null, t);
     }
-
-    private static long Timestamp(string header) =>
-        long.Parse(header.Split(',').Select(item => item.Split('=', 2)).First(pair => pair[0].Trim() == "t")[1].Trim(), CultureInfo.InvariantCulture);
 }

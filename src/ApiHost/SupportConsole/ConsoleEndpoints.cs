@@ -52,7 +52,12 @@ internal static class ConsoleEndpoints
         return new PageResult(Read(name));
     }
 
-    private static string Read(string name)
+    /// <summary>The embedded files, read once: they cannot change while the process runs.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Files = new(StringComparer.Ordinal);
+
+    private static string Read(string name) => Files.GetOrAdd(name, ReadEmbedded);
+
+    private static string ReadEmbedded(string name)
     {
         using var stream = typeof(ConsoleEndpoints).Assembly.GetManifestResourceStream($"Tollgate.ApiHost.SupportConsole.{name}")
             ?? throw new InvalidOperationException($"The console file {name} is not embedded.");
